@@ -1,0 +1,81 @@
+"""Shared fixtures: a real PostgreSQL, one fresh database per test, a real server.
+
+PostgreSQL: `OXPECKER_TEST_DATABASE_URL` (a server where we may create
+databases, e.g. postgresql://postgres@127.0.0.1:5432/postgres) if set, else one
+embedded server (pgserver) for the whole run. Each test gets its own database
+cloned from a migrated template, so tests never share rows.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+
+from web.migrations import migrate
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    external = os.environ.get("OXPECKER_TEST_DATABASE_URL")
+    if external:
+        yield external
+        return
+    from web.embedded import EmbeddedPostgres
+
+    with tempfile.TemporaryDirectory(prefix="oxp-test-pg-") as folder:
+        os.chmod(folder, 0o755)  # run as root, pgserver's own user must reach it
+        server = EmbeddedPostgres.start(Path(folder))
+        try:
+            yield server.database_url("postgres")
+        finally:
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+async def template_db(pg_admin_url: str) -> AsyncIterator[str]:
+    name = f"oxp_tpl_{os.getpid()}"
+    admin = await asyncpg.connect(pg_admin_url)
+    await admin.execute(f"DROP DATABASE IF EXISTS {name}")
+    await admin.execute(f"CREATE DATABASE {name}")
+    conn = await asyncpg.connect(with_database(pg_admin_url, name))
+    await migrate(conn)
+    await conn.close()
+    try:
+        yield name
+    finally:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await admin.close()
+
+
+@pytest.fixture
+async def db_url(pg_admin_url: str, template_db: str) -> AsyncIterator[str]:
+    """A fresh, migrated database for this test alone."""
+    name = f"oxp_t_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(pg_admin_url)
+    await admin.execute(f"CREATE DATABASE {name} TEMPLATE {template_db}")
+    try:
+        yield with_database(pg_admin_url, name)
+    finally:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await admin.close()
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[asyncpg.Connection]:
+    conn = await asyncpg.connect(db_url)
+    try:
+        yield conn
+    finally:
+        await conn.close()
