@@ -23,9 +23,24 @@ class VoteType(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Project:
+    """A candidate project.
+
+    `extra` keeps the file's other PROJECTS columns (votes, score, category,
+    selected, ...) as (column, raw text) pairs, so that a file read and written
+    again says the same thing.
+    """
+
     id: str
     cost: Fraction
     name: str = ""
+    extra: tuple[tuple[str, str], ...] = ()
+
+    def field(self, column: str) -> str | None:
+        """The raw text of PROJECTS column `column`, or None if the file had none."""
+        for key, value in self.extra:
+            if key == column:
+                return value
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +55,11 @@ class Ballot:
 
     projects: tuple[str, ...]
     points: tuple[int, ...] | None = None
+    voter_id: str = ""
+    # Values of the VOTES columns other than voter_id/vote/points (age, sex,
+    # ...), parallel to `Election.vote_columns` minus those three: a tuple of
+    # values rather than pairs because Wroclaw has 131,778 ballots.
+    extra: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +71,10 @@ class Election:
     vote_type: VoteType
     ballots: tuple[Ballot, ...]
     meta: dict[str, str] = field(default_factory=dict)
+    # Column headers as the file gave them, for a faithful round trip; empty
+    # for an election built in code (the writer then uses the minimal header).
+    project_columns: tuple[str, ...] = ()
+    vote_columns: tuple[str, ...] = ()
 
     def project(self, project_id: str) -> Project:
         for p in self.projects:
