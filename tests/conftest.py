@@ -20,6 +20,8 @@ import pytest
 
 from web.migrations import migrate
 
+pytest_plugins = ["tests.browser"]
+
 
 def with_database(url: str, name: str) -> str:
     parts = urlsplit(url)
