@@ -1,0 +1,91 @@
+"""Voters' budgets during a run of the Method of Equal Shares, exact and fast.
+
+Voters whose budgets are equal by construction share a budget class: `cls[g]`
+is group g's class. Every class budget is an exact rational `numerators[c] /
+denominator` over one common denominator, so sums and comparisons are integer
+arithmetic with no gcd; `approx[c]` is the same budget as a float, used only
+to order and filter, never to decide (see `budget.mes_price`).
+
+Class 0 is the empty purse that every voter who paid all they had joins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from math import lcm
+
+import numpy as np
+import numpy.typing as npt
+
+from budget.mes_profile import Candidate, IntArray, MesProfile
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Entries:
+    """A project's supporters grouped by (budget class, weight): `voters[k]` of them.
+
+    `budget[k]` is their budget as a float (for ordering only).
+    """
+
+    cls: IntArray
+    weight: IntArray
+    voters: IntArray
+    budget: FloatArray
+
+
+class Budgets:
+    """The budget of every voter group in one run, exact."""
+
+    def __init__(self, profile: MesProfile, endowment: Fraction) -> None:
+        self.multiplicity = profile.multiplicity
+        self.cls: IntArray = np.ones(len(profile.multiplicity), dtype=np.int64)
+        # A denominator that every cost and the endowment divide makes
+        # cost * denominator an integer for the whole run.
+        den = lcm(endowment.denominator, *(c.cost.denominator for c in profile.candidates))
+        self.denominator = den
+        self.numerators: list[int] = [0, int(endowment * den)]
+        self.approx: FloatArray = np.array([0.0, float(endowment)])
+
+    def value(self, c: int) -> Fraction:
+        """Class c's budget as an exact Fraction."""
+        return Fraction(self.numerators[c], self.denominator)
+
+    def entries(self, cand: Candidate) -> Entries:
+        """cand's supporters grouped by (class, weight), with their counts."""
+        span = cand.max_weight
+        keys = self.cls[cand.groups] * span + (cand.weights - 1)
+        counts = np.bincount(keys, weights=self.multiplicity[cand.groups])
+        found = np.flatnonzero(counts)
+        cls = found // span
+        # Counts are sums of at most 131,778 integers: exact in float64.
+        return Entries(cls, found % span + 1, counts[found].astype(np.int64), self.approx[cls])
+
+    def money(self, entries: Entries) -> int:
+        """What the supporters hold together, times the denominator."""
+        nums = self.numerators
+        return sum(nums[c] * n for c, n in zip(entries.cls.tolist(), entries.voters.tolist()))
+
+    def pay(self, cand: Candidate, entries: Entries, num: int, rich_weight: int) -> None:
+        """Supporters pay min(budget, price * weight), price = num / (denominator * rich_weight).
+
+        The common denominator becomes denominator * rich_weight, so every
+        other class's numerator is scaled by rich_weight.
+        """
+        nums = [n * rich_weight for n in self.numerators]
+        span = cand.max_weight
+        remap = np.zeros(len(nums) * span, dtype=np.int64)
+        fresh: list[int] = []
+        for c, w in zip(entries.cls.tolist(), entries.weight.tolist()):
+            left = self.numerators[c] * rich_weight - num * w
+            if left > 0:
+                remap[c * span + w - 1] = len(nums) + len(fresh)
+                fresh.append(left)
+        self.numerators = nums + fresh
+        self.denominator *= rich_weight
+        den = self.denominator
+        self.approx = np.concatenate([self.approx, np.array([n / den for n in fresh])])
+        keys = self.cls[cand.groups] * span + (cand.weights - 1)
+        self.cls[cand.groups] = remap[keys]

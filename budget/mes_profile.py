@@ -1,0 +1,144 @@
+"""Ballots in the shape the Method of Equal Shares computes with.
+
+A voter's satisfaction with project p is written `scale[p] * weight`, with an
+integer weight per (ballot, project): cost satisfaction is `cost(p) * 1`,
+cardinality `1 * 1`, additive `1 * points`, Borda `1 * (len - position - 1)`.
+A weight of 0 means "not a supporter" (pabutools: satisfaction 0), so the
+last-ranked project of an ordinal ballot has no Borda supporter there.
+
+Voters whose weights agree on every project always hold the same budget under
+MES, so they are grouped: Łódź 2022 has 90,494 ballots but far fewer distinct
+ones, and choose-1 Wrocław 2015 has 131,778 ballots in at most 197 groups.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+from budget.election import Ballot, Election
+from budget.satisfaction import Satisfaction, check_satisfaction
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A project MES can buy: positive cost and at least one supporter.
+
+    `groups[k]` supports it with integer weight `weights[k]`; `scale * weight`
+    is that group's satisfaction, so `rho = price per weight unit / scale` is
+    what pabutools calls the affordability.
+    """
+
+    id: str
+    index: int
+    cost: Fraction
+    scale: Fraction
+    groups: IntArray
+    weights: IntArray
+    max_weight: int
+    total_weight: int
+
+
+@dataclass(frozen=True, slots=True)
+class MesProfile:
+    """Grouped voters and buyable projects of one election under one satisfaction.
+
+    `free` lists supported projects of cost 0: pabutools funds them before
+    the first round (never under cost satisfaction, where their satisfaction
+    is their cost, 0). `voters` counts every ballot, empty ones included.
+    """
+
+    budget: Fraction
+    voters: int
+    multiplicity: IntArray
+    candidates: tuple[Candidate, ...]
+    free: tuple[str, ...]
+    unsupported: tuple[str, ...]
+
+
+def ballot_weights(ballot: Ballot, satisfaction: Satisfaction) -> tuple[tuple[str, int], ...]:
+    """(project id, weight) for every project this ballot gives a positive weight."""
+    ids = ballot.projects
+    if satisfaction is Satisfaction.ADDITIVE:
+        pairs = tuple(zip(ids, ballot.points or (0,) * len(ids)))
+    elif satisfaction is Satisfaction.BORDA:
+        pairs = tuple((pid, len(ids) - rank - 1) for rank, pid in enumerate(ids))
+    else:
+        pairs = tuple((pid, 1) for pid in dict.fromkeys(ids))
+    return tuple((pid, w) for pid, w in pairs if w > 0)
+
+
+def build_profile(election: Election, satisfaction: Satisfaction) -> MesProfile:
+    """Group identical ballots and index every project's supporters."""
+    check_satisfaction(election, satisfaction)
+    # Counting raw (ids, points) tuples runs in C, and the supporter index is
+    # built with numpy: 0.05 s for Warsaw 2026 (55,017 distinct ballots of
+    # 61,668) where a Python loop over the ballots took 0.2 s.
+    raw = Counter((b.projects, b.points) for b in election.ballots)
+    index = {p.id: k for k, p in enumerate(election.projects)}
+    project, group, weight = _incidence(list(raw), index, satisfaction)
+    order = np.lexsort((group, project))
+    project, group, weight = project[order], group[order], weight[order]
+    # A project listed twice on one ballot counts once, as in pabutools' sets.
+    keep = np.ones(len(project), dtype=bool)
+    keep[1:] = (project[1:] != project[:-1]) | (group[1:] != group[:-1])
+    keep &= weight > 0
+    project, group, weight = project[keep], group[keep], weight[keep]
+    multiplicity = np.fromiter(raw.values(), dtype=np.int64, count=len(raw))
+    bounds = np.searchsorted(project, np.arange(len(election.projects) + 1))
+    candidates: list[Candidate] = []
+    free: list[str] = []
+    unsupported: list[str] = []
+    for k, p in enumerate(election.projects):
+        lo, hi = int(bounds[k]), int(bounds[k + 1])
+        if lo == hi or (satisfaction is Satisfaction.COST and p.cost == 0):
+            unsupported.append(p.id)
+        elif p.cost == 0:
+            free.append(p.id)
+        else:
+            scale = p.cost if satisfaction is Satisfaction.COST else Fraction(1)
+            g, w = group[lo:hi], weight[lo:hi]
+            total = int((w * multiplicity[g]).sum())
+            candidates.append(Candidate(p.id, k, p.cost, scale, g, w, int(w.max()), total))
+    return MesProfile(
+        budget=election.budget,
+        voters=len(election.ballots),
+        multiplicity=multiplicity,
+        candidates=tuple(candidates),
+        free=tuple(free),
+        unsupported=tuple(unsupported),
+    )
+
+
+def _incidence(
+    keys: list[tuple[tuple[str, ...], tuple[int, ...] | None]],
+    index: dict[str, int],
+    satisfaction: Satisfaction,
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Flat (project, group, weight) triples, one per listed project of each group."""
+    lengths = np.fromiter((len(ids) for ids, _ in keys), dtype=np.int64, count=len(keys))
+    project = np.fromiter(
+        (index[pid] for ids, _ in keys for pid in ids), dtype=np.int64, count=int(lengths.sum())
+    )
+    group = np.repeat(np.arange(len(keys), dtype=np.int64), lengths)
+    if satisfaction is Satisfaction.ADDITIVE:
+        weight = np.fromiter(
+            (pt for ids, pts in keys for pt in (pts or (0,) * len(ids))),
+            dtype=np.int64,
+            count=len(project),
+        )
+    elif satisfaction is Satisfaction.BORDA:
+        starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+        rank = np.arange(len(project), dtype=np.int64) - starts
+        weight = np.repeat(lengths, lengths) - rank - 1
+    else:
+        weight = np.ones(len(project), dtype=np.int64)
+    return project, group, weight
+
+
