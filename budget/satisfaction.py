@@ -127,6 +127,37 @@ def _row(
     return tuple([(j, last - k) for k, j in enumerate(positions)])
 
 
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """Per project: ballots naming it, and the sum of its utilities."""
+
+    satisfaction: Satisfaction
+    supporters: tuple[int, ...]
+    totals: tuple[Utility, ...]
+
+
+def project_totals(election: Election, satisfaction: Satisfaction) -> Totals:
+    """Supporters and total utility per project, without per-ballot rows.
+
+    What greedy needs; counting equal ballots once keeps Warsaw 2026 (61,668
+    ballots) near 0.1 s.
+    """
+    check_satisfaction(election, satisfaction)
+    index = project_index(election)
+    cost_utility: list[Utility] = [
+        int(p.cost) if p.cost.denominator == 1 else p.cost for p in election.projects
+    ]
+    counts = Counter((b.projects, b.points) for b in election.ballots)
+    supporters = [0] * len(index)
+    totals: list[Utility] = [0] * len(index)
+    for (projects, points), times in counts.items():
+        row = _row(Ballot(projects, points), satisfaction, index, cost_utility)
+        for j, u in row:
+            supporters[j] += times
+            totals[j] += u * times
+    return Totals(satisfaction, tuple(supporters), tuple(totals))
+
+
 def _sums(
     rows: list[tuple[tuple[int, Utility], ...]], n: int
 ) -> tuple[tuple[int, ...], tuple[Utility, ...]]:
