@@ -18,6 +18,7 @@ class Config:
     cookie_secure: bool
     log_format: str
     device_days: int
+    trust_proxy: bool
 
     @classmethod
     def from_env(cls, **overrides: object) -> Config:
@@ -32,6 +33,8 @@ class Config:
             "cookie_secure": env.get("OXPECKER_COOKIE_SECURE", "0") == "1",
             "log_format": env.get("OXPECKER_LOG_FORMAT", "text"),
             "device_days": int(env.get("OXPECKER_DEVICE_DAYS", "30")),
+            # Only behind a proxy that sets X-Forwarded-For; otherwise anyone could pick their address.
+            "trust_proxy": env.get("OXPECKER_TRUST_PROXY", "0") == "1",
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -36,6 +36,15 @@ def own_origin(request: web.Request) -> str:
     return f"{request.scheme}://{request.host}"
 
 
+def client_address(request: web.Request) -> str:
+    """The peer address; the first X-Forwarded-For hop only when OXPECKER_TRUST_PROXY=1."""
+    if request.app[CONFIG].trust_proxy:
+        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[0].strip()
+        if forwarded:
+            return forwarded
+    return request.remote or "unknown"
+
+
 def csrf_token(request: web.Request) -> str:
     """The browser's token, creating one on its first visit."""
     token = request.cookies.get(CSRF_COOKIE) or request.get(CSRF_NEW)
