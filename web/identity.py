@@ -49,6 +49,9 @@ def current_participant(request: web.Request) -> Participant | None:
 def require_staff(request: web.Request, *roles: Role) -> Staff:
     """The signed-in staff member, if they hold one of `roles` (any staff role if none given)."""
     staff = current_staff(request)
+    if staff is None and current_participant(request) is not None:
+        # A resident's (expert's, observer's) phone is refused outright, not sent to a sign-in page.
+        raise NotAllowed("This is for staff only; you are taking part with a participant's access.")
     if staff is None:
         raise SignInRequired("Sign in as staff to do this.")
     if roles and staff.role not in roles:
