@@ -49,7 +49,8 @@ class Client:
         if not self.csrf():
             await self.get("/")
         form = {"csrf_token": self.csrf(), **data}
-        resp = await self.session.post(self.base + path, data=form, allow_redirects=True, **kw)  # type: ignore[arg-type]
+        kw.setdefault("allow_redirects", True)  # pass allow_redirects=False to see the 303 itself
+        resp = await self.session.post(self.base + path, data=form, **kw)  # type: ignore[arg-type]
         await resp.read()
         return resp
 
