@@ -7,6 +7,12 @@ arithmetic with no gcd; `approx[c]` is the same budget as a float, used only
 to order and filter, never to decide (see `budget.mes_price`).
 
 Class 0 is the empty purse that every voter who paid all they had joins.
+
+Every budget is also an affine function of the endowment: if every voter had
+started with delta more, and every round had gone the same way, class c would
+hold `(numerators[c] + slopes[c] * delta) / denominator`. `budget.mes_window`
+uses the slopes to find how far the endowment can rise before any decision
+of the run could change.
 """
 
 from __future__ import annotations
@@ -47,7 +53,9 @@ class Budgets:
         den = lcm(endowment.denominator, *(c.cost.denominator for c in profile.candidates))
         self.denominator = den
         self.numerators: list[int] = [0, int(endowment * den)]
+        self.slopes: list[int] = [0, den]
         self.approx: FloatArray = np.array([0.0, float(endowment)])
+        self.slope_approx: FloatArray = np.array([0.0, 1.0])
 
     def value(self, c: int) -> Fraction:
         """Class c's budget as an exact Fraction."""
@@ -68,24 +76,31 @@ class Budgets:
         nums = self.numerators
         return sum(nums[c] * n for c, n in zip(entries.cls.tolist(), entries.voters.tolist()))
 
-    def pay(self, cand: Candidate, entries: Entries, num: int, rich_weight: int) -> None:
-        """Supporters pay min(budget, price * weight), price = num / (denominator * rich_weight).
+    def pay(self, cand: Candidate, entries: Entries, price: tuple[int, int, int]) -> None:
+        """Supporters pay min(budget, price * weight).
 
-        The common denominator becomes denominator * rich_weight, so every
-        other class's numerator is scaled by rich_weight.
+        `price` is (num, poor_slope, rich_weight): the price per weight unit
+        is `(num - poor_slope * delta) / (denominator * rich_weight)`. The
+        common denominator becomes denominator * rich_weight, so every other
+        class's numerator is scaled by rich_weight.
         """
-        nums = [n * rich_weight for n in self.numerators]
+        num, poor_slope, rich_weight = price
+        old_nums, old_slopes = self.numerators, self.slopes
+        nums = [n * rich_weight for n in old_nums]
+        slopes = [s * rich_weight for s in old_slopes]
         span = cand.max_weight
         remap = np.zeros(len(nums) * span, dtype=np.int64)
-        fresh: list[int] = []
+        fresh: list[tuple[int, int]] = []
         for c, w in zip(entries.cls.tolist(), entries.weight.tolist()):
-            left = self.numerators[c] * rich_weight - num * w
+            left = old_nums[c] * rich_weight - num * w
             if left > 0:
                 remap[c * span + w - 1] = len(nums) + len(fresh)
-                fresh.append(left)
-        self.numerators = nums + fresh
+                fresh.append((left, old_slopes[c] * rich_weight + poor_slope * w))
+        self.numerators = nums + [n for n, _ in fresh]
+        self.slopes = slopes + [s for _, s in fresh]
         self.denominator *= rich_weight
         den = self.denominator
-        self.approx = np.concatenate([self.approx, np.array([n / den for n in fresh])])
+        self.approx = np.concatenate([self.approx, np.array([n / den for n, _ in fresh])])
+        self.slope_approx = np.concatenate([self.slope_approx, np.array([s / den for _, s in fresh])])
         keys = self.cls[cand.groups] * span + (cand.weights - 1)
         self.cls[cand.groups] = remap[keys]

@@ -32,6 +32,11 @@ class Quote:
 
     `order` sorts the entries poorest first; the first `poor` of them pay all
     they have. The exact price is `num / (denominator * rich_weight)`.
+
+    Were the endowment delta higher (same rounds so far), rho would be at
+    least `lo + slope_lo * delta`: with the same voters paying all they have,
+    the price moves by `-poor_slope * delta / (denominator * rich_weight)`,
+    and any choice of who pays all gives a lower bound on the true price.
     """
 
     j: int
@@ -41,19 +46,31 @@ class Quote:
     poor: int
     lo: float
     hi: float
+    slope_lo: float
     num: int = 0
+    poor_slope: int = 0
     rich_weight: int = 0
     rho: Fraction | None = None
 
 
-def quote(j: int, cand: Candidate, budgets: Budgets) -> Quote | None:
-    """Candidate j's price, or None if its supporters hold less than its cost."""
+@dataclass(frozen=True, slots=True)
+class Shortfall:
+    """Candidate j's supporters hold less than its cost: at most `money_hi + slope_hi * delta`."""
+
+    j: int
+    money_hi: float
+    slope_hi: float
+
+
+def quote(j: int, cand: Candidate, budgets: Budgets) -> Quote | Shortfall:
+    """Candidate j's price, or its shortfall if its supporters hold less than its cost."""
     entries = budgets.entries(cand)
     cost = float(cand.cost)
     money = entries.budget * entries.voters
     total = float(money.sum())
     if total < cost * (1 - ERROR) or (total <= cost * (1 + ERROR) and not _affords(budgets, cand, entries)):
-        return None
+        slope = float((budgets.slope_approx[entries.cls] * entries.voters).sum())
+        return Shortfall(j, total * (1 + ERROR), slope * (1 + ERROR))
     order = np.argsort(entries.budget / entries.weight, kind="stable")
     m, w = money[order], (entries.weight * entries.voters)[order].astype(np.float64)
     paid = np.concatenate(([0.0], np.cumsum(m)[:-1]))
@@ -64,7 +81,9 @@ def quote(j: int, cand: Candidate, budgets: Budgets) -> Quote | None:
     poor = int(np.argmax(fits)) if fits.any() else len(order) - 1
     p, scale = float(price[poor]), float(cand.scale)
     err = ERROR * (cost + float(paid[poor])) / float(rich[poor]) + ERROR * p
-    return Quote(j, cand, entries, order, poor, (p - err) / scale, (p + err) / scale)
+    poor_slope = budgets.slope_approx[entries.cls[order[:poor]]] * entries.voters[order[:poor]]
+    slope_lo = -float(poor_slope.sum()) * (1 + ERROR) / (scale * float(rich[poor]) * (1 - ERROR))
+    return Quote(j, cand, entries, order, poor, (p - err) / scale, (p + err) / scale, slope_lo)
 
 
 def _affords(budgets: Budgets, cand: Candidate, entries: Entries) -> bool:
@@ -88,6 +107,8 @@ def _settle(q: Quote, budgets: Budgets, poor: int) -> bool:
     voters = e.voters[q.order].tolist()
     weight = e.weight[q.order].tolist()
     paid = sum(nums[c] * n for c, n in zip(cls[:poor], voters[:poor]))
+    slopes = budgets.slopes
+    poor_slope = sum(slopes[c] * n for c, n in zip(cls[:poor], voters[:poor]))
     rich = sum(wt * n for wt, n in zip(weight[poor:], voters[poor:]))
     num = q.cand.cost.numerator * (budgets.denominator // q.cand.cost.denominator) - paid
     if rich == 0 or num <= 0:
@@ -99,7 +120,7 @@ def _settle(q: Quote, budgets: Budgets, poor: int) -> bool:
         nums[c] * rich >= num * wt for c, wt in zip(cls[poor:], weight[poor:])
     )
     if ok:
-        q.poor, q.num, q.rich_weight = poor, num, rich
+        q.poor, q.num, q.poor_slope, q.rich_weight = poor, num, poor_slope, rich
     return ok
 
 

@@ -12,13 +12,15 @@ exceeds the best current one is not priced again.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
 from budget.mes_budgets import Budgets, Entries
-from budget.mes_price import Quote, make_exact, quote
+from budget.mes_price import Quote, Shortfall, make_exact, quote
 from budget.mes_profile import MesProfile
+from budget.mes_window import Window
 
 TieKey = Callable[[int], int]
 
@@ -44,51 +46,100 @@ class Purchase:
         return Fraction(self.numerators[k], self.denominator)
 
 
-def run_rounds(profile: MesProfile, endowment: Fraction, tie_key: TieKey) -> list[Purchase]:
-    """The purchases of one MES run where every voter starts with `endowment`."""
-    budgets = Budgets(profile, endowment)
-    # Everyone's first rho is cost / total satisfaction; the float, lowered by
-    # far more than its rounding error, is a safe lower bound for the lazy scan.
-    stale = {j: float(c.cost / (c.scale * c.total_weight)) * (1 - 1e-6) for j, c in enumerate(profile.candidates)}
-    purchases: list[Purchase] = []
-    while stale:
-        quotes = _price_round(profile, budgets, stale)
+@dataclass(frozen=True, slots=True)
+class MesRun:
+    """The purchases of one run, and (if asked for) how far the endowment
+    could rise with the very same run: every raise below `window` (in units
+    of the budget) gives the same purchases."""
+
+    endowment: Fraction
+    purchases: tuple[Purchase, ...]
+    window: float = 0.0
+
+
+def run_rounds(profile: MesProfile, endowment: Fraction, tie_key: TieKey, track: bool = False) -> MesRun:
+    """One MES run where every voter starts with `endowment`."""
+    run = _Run(profile, endowment, tie_key, track)
+    while run.stale and run.round():
+        pass
+    window = run.window.delta if run.window is not None else 0.0
+    return MesRun(endowment, tuple(run.purchases), window)
+
+
+class _Run:
+    def __init__(self, profile: MesProfile, endowment: Fraction, tie_key: TieKey, track: bool) -> None:
+        self.profile, self.tie_key = profile, tie_key
+        self.budgets = Budgets(profile, endowment)
+        # Everyone's first rho is cost / total satisfaction; the float, lowered by
+        # far more than its rounding error, is a safe lower bound for the lazy scan.
+        self.stale = {
+            j: float(c.cost / (c.scale * c.total_weight)) * (1 - 1e-6) for j, c in enumerate(profile.candidates)
+        }
+        self.window = Window({j: (lo, 0.0) for j, lo in self.stale.items()}) if track else None
+        self.purchases: list[Purchase] = []
+
+    def round(self) -> bool:
+        """Buy one project; False when none is affordable."""
+        quotes = self._price_round()
         if not quotes:
-            break
-        best = _winner(quotes, budgets, tie_key)
-        del stale[best.j]
-        purchases.append(_record(best, budgets))
-        budgets.pay(best.cand, best.entries, best.num, best.rich_weight)
-    return purchases
+            return False
+        best = self._winner(quotes)
+        rho = make_exact(best, self.budgets)
+        del self.stale[best.j]
+        if self.window is not None:
+            self._bound(best, rho, {q.j for q in quotes})
+        self.purchases.append(_record(best, rho, self.budgets))
+        self.budgets.pay(best.cand, best.entries, (best.num, best.poor_slope, best.rich_weight))
+        return True
+
+    def _quote(self, j: int) -> Quote | None:
+        q = quote(j, self.profile.candidates[j], self.budgets)
+        if isinstance(q, Shortfall):
+            del self.stale[j]
+            if self.window is not None:
+                self.window.short(q, self.profile.candidates[j].cost)
+            return None
+        self.stale[j] = q.lo
+        if self.window is not None:
+            self.window.priced(q)
+        return q
+
+    def _price_round(self) -> list[Quote]:
+        """Quotes of every candidate that might win this round (lazily)."""
+        best_hi = math.inf
+        quotes: list[Quote] = []
+        for j in sorted(self.stale, key=self.stale.__getitem__):
+            if self.stale[j] > best_hi:
+                break
+            q = self._quote(j)
+            if q is not None:
+                best_hi = min(best_hi, q.hi)
+                quotes.append(q)
+        return [q for q in quotes if q.lo <= best_hi]
+
+    def _winner(self, quotes: list[Quote]) -> Quote:
+        """The quote with the least exact rho; equal rhos go to the tie-break order."""
+        if len(quotes) == 1:
+            return quotes[0]
+        exact = [(make_exact(q, self.budgets), self.tie_key(q.j), q) for q in quotes]
+        return min(exact, key=lambda t: (t[0], t[1]))[2]
+
+    def _bound(self, best: Quote, rho: Fraction, fresh: set[int]) -> None:
+        """Narrow the window by this round; re-price stale rivals that cut it short."""
+        window = self.window
+        if window is None:
+            return
+        line = window.bought(best, rho, self.budgets)
+        for j in window.beaten(line, list(self.stale)):
+            if j not in fresh:
+                self._quote(j)
+        window.settle(line, list(self.stale))
 
 
-def _price_round(profile: MesProfile, budgets: Budgets, stale: dict[int, float]) -> list[Quote]:
-    """Quotes of every candidate that might win this round (lazily; drops unaffordable ones)."""
-    best_hi = float("inf")
-    quotes: list[Quote] = []
-    for j in sorted(stale, key=stale.__getitem__):
-        if stale[j] > best_hi:
-            break
-        q = quote(j, profile.candidates[j], budgets)
-        if q is None:
-            del stale[j]
-            continue
-        stale[j] = q.lo
-        best_hi = min(best_hi, q.hi)
-        quotes.append(q)
-    return [q for q in quotes if q.lo <= best_hi]
-
-
-def _winner(quotes: list[Quote], budgets: Budgets, tie_key: TieKey) -> Quote:
-    """The quote with the least exact rho; equal rhos go to the tie-break order."""
-    exact = [(make_exact(q, budgets), tie_key(q.j), q) for q in quotes]
-    return min(exact, key=lambda t: (t[0], t[1]))[2]
-
-
-def _record(q: Quote, budgets: Budgets) -> Purchase:
+def _record(q: Quote, rho: Fraction, budgets: Budgets) -> Purchase:
     poor = [False] * len(q.order)
     for k in q.order[: q.poor].tolist():
         poor[k] = True
     nums = budgets.numerators
     numerators = tuple(nums[c] for c in q.entries.cls.tolist())
-    return Purchase(q.j, make_exact(q, budgets), q.entries, numerators, budgets.denominator, tuple(poor))
+    return Purchase(q.j, rho, q.entries, numerators, budgets.denominator, tuple(poor))

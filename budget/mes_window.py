@@ -1,0 +1,93 @@
+"""How far every voter's endowment can rise before a run of MES could go differently.
+
+The add1 completions rerun MES with the endowment raised by 1, up to
+thousands of times (Budapest 2024: 1,000,000,000 HUF over 28,943 voters). While
+every decision of a run stays the same, every budget and price is an affine
+function of the raise delta (`budget.mes_budgets`), so the run — and its
+outcome — cannot change until one of these affine comparisons flips:
+
+- a bought project's supporter who paid all they had could pay the price
+  (exact: integers);
+- a project not bought in a round could have become cheaper than the one
+  bought: its rho is at least `lo + slope_lo * delta` (any split of who pays
+  all gives a lower bound, and rho only grows over the rounds), the bought
+  one's at most `rho + slope * delta`;
+- a project dropped as unaffordable could have become affordable: its
+  supporters hold at most `money_hi + slope_hi * delta`.
+
+`Window.delta` is a lower bound on the first flip, so every integer raise
+below it gives the same run. Floats enter only with one-sided error margins
+(see `budget.mes_price.ERROR`), so the bound errs low, never high; a near tie
+gives 0, which just means "rerun at the next integer".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from fractions import Fraction
+
+from budget.mes_budgets import Budgets
+from budget.mes_price import Quote, Shortfall
+
+SHRINK = 1 - 1e-12
+
+
+class Window:
+    """The least raise of the endowment at which a decision of this run could change."""
+
+    def __init__(self, lower: dict[int, tuple[float, float]]) -> None:
+        self.delta = math.inf
+        # candidate -> (lo, slope_lo): its rho is at least lo + slope_lo * delta
+        self.lower = lower
+
+    def _limit(self, bound: float) -> None:
+        self.delta = min(self.delta, max(0.0, bound))
+
+    def priced(self, q: Quote) -> None:
+        self.lower[q.j] = (q.lo, q.slope_lo)
+
+    def short(self, s: Shortfall, cost: Fraction) -> None:
+        """A candidate dropped as unaffordable must stay so."""
+        self.lower.pop(s.j, None)
+        gap = float(cost) * SHRINK - s.money_hi
+        if gap <= 0:
+            self._limit(0.0)
+        elif s.slope_hi > 0:
+            self._limit(gap / s.slope_hi * SHRINK)
+
+    def bought(self, q: Quote, rho: Fraction, budgets: Budgets) -> tuple[float, float]:
+        """Limits from who paid all they had; returns the bought rho's upper line (rho, slope)."""
+        self.lower.pop(q.j, None)
+        nums, slopes, e = budgets.numerators, budgets.slopes, q.entries
+        poor = q.order[: q.poor]
+        for c, w in zip(e.cls[poor].tolist(), e.weight[poor].tolist()):
+            value = nums[c] * q.rich_weight - q.num * w  # <= 0: pays all it has
+            slope = slopes[c] * q.rich_weight + q.poor_slope * w
+            if slope > 0:
+                self._limit(-value / slope * SHRINK)
+        slope_exact = Fraction(-q.poor_slope, budgets.denominator * q.rich_weight) / q.cand.scale
+        return math.nextafter(float(rho), math.inf), math.nextafter(float(slope_exact), math.inf)
+
+    def beaten(self, line: tuple[float, float], others: Iterable[int]) -> list[int]:
+        """Limits from the other candidates; returns those whose bound cut the window short."""
+        rho_hi, slope_hi = line
+        weak: list[int] = []
+        for j in others:
+            lo, slope_lo = self.lower[j]
+            gap = lo - rho_hi
+            bound = 0.0 if gap <= 0 else (gap / (slope_hi - slope_lo) if slope_hi > slope_lo else math.inf)
+            if bound * SHRINK < self.delta:
+                weak.append(j)
+        return weak
+
+    def settle(self, line: tuple[float, float], others: Iterable[int]) -> None:
+        """Apply the limits of `others` (after fresh quotes replaced stale bounds)."""
+        rho_hi, slope_hi = line
+        for j in others:
+            lo, slope_lo = self.lower[j]
+            gap = lo - rho_hi
+            if gap <= 0:
+                self._limit(0.0)
+            elif slope_hi > slope_lo:
+                self._limit(gap / (slope_hi - slope_lo) * SHRINK)
