@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 import threading
 import time
@@ -98,7 +99,8 @@ class _Progress:
         self.thread.start()
 
     def _report(self) -> None:
-        wait = 1.0
+        # OXPECKER_PROGRESS_AFTER lets tests see the report without a slow run.
+        wait = float(os.environ.get("OXPECKER_PROGRESS_AFTER", "1"))
         while not self.done.wait(wait):
             print(f"{PROG}: {self.stage} ({time.monotonic() - self.started:.0f} s)", file=sys.stderr, flush=True)
             wait = 5.0
