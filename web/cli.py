@@ -119,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     _data_dir_option(p)
     sub.add_parser("tally", help="compute an allocation from a Pabulib .pb file (see `oxpecker tally --help`)",
                    add_help=False)
+    sub.add_parser("verify", help="re-count a published decision and check its hash chain", add_help=False)
     return parser
 
 
@@ -128,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
         from budget.tally import run
 
         return run(argv[1:])
+    if argv and argv[0] == "verify":
+        from budget.verify import run as verify
+
+        return verify(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
