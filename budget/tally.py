@@ -91,9 +91,9 @@ def _check(args: argparse.Namespace) -> None:
 class _Progress:
     """Says on stderr what the run is doing, once it has taken over a second."""
 
-    def __init__(self) -> None:
+    def __init__(self, stage: str) -> None:
         self.started = time.monotonic()
-        self.stage = "starting"
+        self.stage = stage
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._report, daemon=True)
         self.thread.start()
@@ -167,8 +167,7 @@ def run(argv: Sequence[str]) -> int:
         except SystemExit as done:  # --help
             return int(done.code or 0)
         _check(args)
-        progress = _Progress()
-        progress.stage = f"reading {args.file}"
+        progress = _Progress(f"reading {args.file}")
         try:
             election = read_pabulib(args.file)
         except OSError as exc:
