@@ -1,0 +1,261 @@
+"""Room use cases: joining, reading the log, phases and timers, messages.
+
+Each is one transaction through `room_runner.run`; events are stored there and
+sent by the caller after the commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from asyncpg import Pool
+
+from inquiry import phases, room_db
+from inquiry.errors import Conflict, Invalid, NotFound, TooMany
+from inquiry.permissions import Action, RoomRole
+from inquiry.phases import Phase, PhaseError, PhaseState
+from inquiry.room_db import RoomEvent
+from inquiry.room_runner import Actor, Ctx, Outcome, Who, check, resolve, run
+
+LOG_PAGE = 2000  # events per resume; a client with more to catch up asks again
+
+
+def audiences(role: RoomRole) -> list[str]:
+    """Which shared audiences a role reads (plus events addressed to them alone).
+
+    Experts read only the public parts: phases, briefings, released questions and
+    answers; never the residents' discussion, before or after their briefing.
+    """
+    if role is RoomRole.FACILITATOR:
+        return ["public", "room", "staff"]
+    if role in (RoomRole.RESIDENT, RoomRole.OBSERVER):
+        return ["public", "room"]
+    if role is RoomRole.EXPERT:
+        return ["public"]
+    return []
+
+
+def phase_payload(state: PhaseState, experts: dict[int, str], now: datetime) -> dict[str, Any]:
+    left = room_db.remaining(state.deadline, now)
+    if state.paused_remaining is not None:
+        left = state.paused_remaining
+    return {
+        "phase": state.phase.value,
+        "expert_id": state.expert_id,
+        "expert_name": experts.get(state.expert_id) if state.expert_id else None,
+        "deadline": state.deadline.isoformat() if state.deadline else None,
+        "paused": state.paused,
+        "seconds_left": None if left is None else int(left.total_seconds()),
+        "next": [p.value for p in phases.next_moves(state)],
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    session_id: int
+    actor: Actor
+
+
+async def join(pool: Pool, session_id: int, who: Who, sid: str, server_id: str) -> Joined:
+    """Admit a connection and record it for presence.
+
+    FOR SHARE on the session row: a withdrawal (FOR UPDATE) either commits before
+    this check, which then refuses, or waits for this row and then finds the sid.
+    """
+    async with pool.acquire() as conn, conn.transaction():
+        session = await room_db.select_session(conn, session_id, "FOR SHARE")
+        if session is None:
+            raise NotFound("There is no such session.")
+        actor = await resolve(conn, session, who)
+        check(session, actor, Action.JOIN)
+        await room_db.insert_connection(conn, sid, session_id, server_id, actor.role.value,
+                                        actor.participant_id, actor.staff_id)
+        return Joined(session_id, actor)
+
+
+async def leave(pool: Pool, sid: str) -> int | None:
+    async with pool.acquire() as conn:
+        return await room_db.delete_connection(conn, sid)
+
+
+@dataclass(frozen=True, slots=True)
+class LogPage:
+    actor: Actor
+    state: dict[str, Any]
+    events: list[RoomEvent]
+    more: bool
+    last_seq: int
+
+
+async def read_log(pool: Pool, session_id: int, who: Who, after: int) -> LogPage:
+    """The events after `after` that the requester may see, in order, and the current phase."""
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        session = await room_db.select_session(conn, session_id)
+        if session is None:
+            raise NotFound("There is no such session.")
+        actor = await resolve(conn, session, who)
+        check(session, actor, Action.JOIN)
+        events = await room_db.select_events(conn, session_id, after, audiences(actor.role),
+                                             actor.participant_id, LOG_PAGE + 1)
+        experts = await room_db.select_session_experts(conn, session_id)
+        state = phase_payload(session.state, experts, datetime.now(UTC))
+        return LogPage(actor, state, events[:LOG_PAGE], len(events) > LOG_PAGE, session.last_seq)
+
+
+async def advance_phase(pool: Pool, session_id: int, who: Who, key: str | None, to: str,
+                        expert_id: int | None, minutes: int | None, confirm: bool) -> Outcome:
+    """Move the session; entering withdrawal withdraws the expert for good (needs `confirm`)."""
+    async def body(ctx: Ctx) -> dict[str, Any]:
+        try:
+            target = Phase(to)
+        except ValueError:
+            raise Invalid(f"There is no phase called {to!r}.") from None
+        if target is Phase.WITHDRAWAL and not confirm:
+            raise Invalid("Withdrawal cannot be undone: confirm it to go ahead.")
+        if target is Phase.RECALL:
+            raise Conflict("A recall starts when a facilitator approves the residents' question.")
+        return await move(ctx, target, expert_id, minutes)
+    return await run(pool, session_id, who, Action.ADVANCE_PHASE, key, body)
+
+
+async def move(ctx: Ctx, target: Phase, expert_id: int | None, minutes: int | None) -> dict[str, Any]:
+    """Change phase inside the caller's transaction and log it (also used by recall approval)."""
+    conn, session = ctx.conn, ctx.session
+    experts = await room_db.select_session_experts(conn, session.id)
+    withdrawn = await room_db.select_withdrawn(conn, session.id)
+    now = datetime.now(UTC)
+    deadline = None
+    if minutes:
+        deadline = phases.extend(PhaseState(target), now, minutes).deadline
+    try:
+        state = phases.advance(session.state, target, expert_id, frozenset(experts), withdrawn, deadline)
+    except PhaseError as err:
+        raise Conflict(str(err)) from None
+    await room_db.update_session_state(conn, session.id, state, new_phase=True)
+    await room_db.insert_phase_history(conn, session.id, target, state.expert_id, ctx.actor.staff_id)
+    if target is Phase.WITHDRAWAL and state.expert_id is not None:
+        await room_db.insert_withdrawal(conn, session.id, state.expert_id, ctx.actor.staff_id or 0)
+        ctx.disconnect.extend(await room_db.select_participant_sids(conn, session.id, state.expert_id))
+    await ctx.emit("phase_changed", "public", phase_payload(state, experts, now))
+    if target is Phase.BRIEFING and state.expert_id is not None:
+        await announce_materials(ctx, state.expert_id)
+    return {"phase": target.value, "expert_id": state.expert_id}
+
+
+async def control_timer(pool: Pool, session_id: int, who: Who, key: str | None, command: str,
+                        minutes: int) -> Outcome:
+    """Pause, resume, or extend (negative minutes shorten) the phase timer."""
+    async def body(ctx: Ctx) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        state = ctx.session.state
+        try:
+            if command == "pause":
+                state = phases.pause(state, now)
+            elif command == "resume":
+                state = phases.resume(state, now)
+            elif command == "extend":
+                state = phases.extend(state, now, minutes)
+            else:
+                raise Invalid("The timer command is pause, resume or extend.")
+        except PhaseError as err:
+            raise Conflict(str(err)) from None
+        await room_db.update_session_state(ctx.conn, ctx.session.id, state, new_phase=False)
+        experts = await room_db.select_session_experts(ctx.conn, ctx.session.id)
+        await ctx.emit("timer_changed", "public", phase_payload(state, experts, now))
+        return {"paused": state.paused}
+    return await run(pool, session_id, who, Action.CONTROL_TIMER, key, body)
+
+
+async def post_message(pool: Pool, session_id: int, who: Who, key: str | None, body_text: str) -> Outcome:
+    """A discussion message to the room; muted people and slow mode are refused with a reason."""
+    async def body(ctx: Ctx) -> dict[str, Any]:
+        text = body_text.strip()
+        if not 1 <= len(text) <= 2000:
+            raise Invalid("A message is 1 to 2000 characters.")
+        actor = ctx.actor
+        if actor.participant_id is not None:
+            await _check_not_muted(ctx, actor.participant_id)
+        row = await ctx.conn.fetchrow(
+            """INSERT INTO room_messages (session_id, participant_id, staff_id, body)
+               VALUES ($1, $2, $3, $4) RETURNING id""",
+            ctx.session.id, actor.participant_id, actor.staff_id, text,
+        )
+        await ctx.emit("message_posted", "room", {
+            "message_id": row["id"], "author": actor.name,
+            "author_role": actor.role.value, "body": text,
+        })
+        return {"message_id": row["id"]}
+    return await run(pool, session_id, who, Action.POST_MESSAGE, key, body)
+
+
+async def _check_not_muted(ctx: Ctx, participant_id: int) -> None:
+    muted = await ctx.conn.fetchval(
+        """SELECT until FROM room_sanctions WHERE session_id = $1 AND participant_id = $2
+             AND kind = 'mute' AND (until IS NULL OR until > now())""",
+        ctx.session.id, participant_id,
+    )
+    if muted is not None:
+        raise Conflict("A facilitator muted you for now; you can still read the room.")
+    slow = ctx.session.slow_mode_seconds
+    if slow:
+        wait = await ctx.conn.fetchval(
+            """SELECT ceil(extract(epoch FROM max(at) + make_interval(secs => $3) - now()))::int
+                 FROM room_messages WHERE session_id = $1 AND participant_id = $2""",
+            ctx.session.id, participant_id, slow,
+        )
+        if wait is not None and wait > 0:
+            raise TooMany(f"Slow mode is on: you can post again in {wait} seconds.", retry_after=wait)
+
+
+async def share_material(pool: Pool, session_id: int, who: Who, key: str | None, title: str,
+                         url: str | None, pdf: bytes | None) -> Outcome:
+    """An expert's link or PDF; residents see it when (or once) the expert's briefing runs."""
+    async def body(ctx: Ctx) -> dict[str, Any]:
+        if not 1 <= len(title.strip()) <= 200:
+            raise Invalid("Give the material a title (up to 200 characters).")
+        if (url is None) == (pdf is None):
+            raise Invalid("Share either a link or a PDF file.")
+        if url is not None and not url.startswith(("https://", "http://")):
+            raise Invalid("A link starts with https:// or http://.")
+        if pdf is not None and not pdf.startswith(b"%PDF"):
+            raise Invalid("That file is not a PDF.")
+        mid = await ctx.conn.fetchval(
+            """INSERT INTO expert_materials (session_id, participant_id, title, url, pdf)
+               VALUES ($1, $2, $3, $4, $5) RETURNING id""",
+            ctx.session.id, ctx.actor.participant_id, title.strip(), url, pdf,
+        )
+        state = ctx.session.state
+        if state.phase is Phase.BRIEFING and state.expert_id == ctx.actor.participant_id:
+            await ctx.emit("material_shared", "public", material_payload(ctx.session.id, mid, title, url))
+        return {"material_id": mid}
+    return await run(pool, session_id, who, Action.SHARE_MATERIAL, key, body)
+
+
+def material_payload(session_id: int, material_id: int, title: str, url: str | None) -> dict[str, Any]:
+    return {"material_id": material_id, "title": title.strip(),
+            "url": url or f"/s/{session_id}/materials/{material_id}"}
+
+
+async def announce_materials(ctx: Ctx, expert_id: int) -> None:
+    """At the start of a briefing, show the expert's materials to everyone."""
+    rows = await ctx.conn.fetch(
+        "SELECT id, title, url FROM expert_materials WHERE session_id = $1 AND participant_id = $2 ORDER BY id",
+        ctx.session.id, expert_id,
+    )
+    for r in rows:
+        await ctx.emit("material_shared", "public", material_payload(ctx.session.id, r["id"], r["title"], r["url"]))
+
+
+async def announce_deadline(pool: Pool, session_id: int) -> Outcome:
+    """The server's timer ran out: tell everyone; the facilitator decides what comes next."""
+    async with pool.acquire() as conn, conn.transaction():
+        session = await room_db.select_session(conn, session_id, "FOR UPDATE")
+        if session is None:
+            raise NotFound("There is no such session.")
+        ctx = Ctx(conn, session, Actor(RoomRole.FACILITATOR, None, None, "timer"))
+        await ctx.emit("timer_expired", "public", {"phase": session.state.phase.value})
+        experts = await room_db.select_session_experts(conn, session_id)
+        withdrawn = await room_db.select_withdrawn(conn, session_id)
+        return Outcome({}, ctx.events, [], [e for e in experts if e not in withdrawn], ctx.actor)

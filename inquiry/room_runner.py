@@ -1,0 +1,130 @@
+"""The one path every room use case takes: lock, identify, check the table, dedupe, act, log.
+
+`run` opens one transaction, locks the session row (so sequence numbers and
+phase checks never race), finds the requester's role *in this room*, asks
+`permissions.allowed`, claims the idempotency key, runs the use case and stores
+its events. The caller emits the returned events after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from asyncpg import Connection, Pool
+
+from inquiry import room_db
+from inquiry.errors import NotAllowed, NotFound
+from inquiry.permissions import Action, RoomRole, allowed, refusal
+from inquiry.roles import Participant, Role, Staff
+from inquiry.room_db import LiveSession, RoomEvent
+
+
+@dataclass(frozen=True, slots=True)
+class Who:
+    """What a request's cookies say: a staff login, a participant device, expert marks."""
+
+    staff: Staff | None
+    participant: Participant | None
+    marks: tuple[bytes, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    role: RoomRole
+    participant_id: int | None
+    staff_id: int | None
+    name: str
+
+    @property
+    def key(self) -> str:
+        return f"s{self.staff_id}" if self.staff_id is not None else f"p{self.participant_id}"
+
+
+@dataclass
+class Ctx:
+    """A use case's view of the room inside its transaction."""
+
+    conn: Connection
+    session: LiveSession
+    actor: Actor
+    events: list[RoomEvent] = field(default_factory=list)
+    disconnect: list[str] = field(default_factory=list)
+
+    async def emit(self, type_: str, audience: str, payload: dict[str, Any],
+                   participant_id: int | None = None) -> RoomEvent:
+        event = await room_db.insert_event(self.conn, self.session.id, type_, audience, participant_id, payload)
+        self.events.append(event)
+        return event
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened: the ack, the events to send (in order), sockets to drop first,
+    and the experts still in the session (who receive `public` events)."""
+
+    ack: dict[str, Any]
+    events: list[RoomEvent]
+    disconnect: list[str]
+    active_experts: list[int]
+    actor: Actor
+
+
+async def resolve(conn: Connection, session: LiveSession, who: Who) -> Actor:
+    """The requester's role in this room, or NotAllowed saying why they have none."""
+    if who.staff is not None:
+        staff = who.staff
+        if staff.role is not Role.CONVENOR and not await room_db.is_staff_of_inquiry(
+                conn, staff.id, session.inquiry_id):
+            raise NotAllowed("You are not a facilitator of this inquiry; ask its convenor to add you.")
+        return Actor(RoomRole.FACILITATOR, None, staff.id, staff.display_name or staff.email)
+    p = who.participant
+    if p is None:
+        raise NotAllowed("Join with your code or link first.")
+    if p.inquiry_id != session.inquiry_id:
+        raise NotAllowed("Your access is for another inquiry.")
+    withdrawn = await room_db.select_withdrawn(conn, session.id)
+    if p.role is Role.EXPERT:
+        if p.session_id != session.id:
+            raise NotAllowed("Your expert link is for another session.")
+        role = RoomRole.WITHDRAWN if p.id in withdrawn else RoomRole.EXPERT
+        return Actor(role, p.id, None, p.display_name)
+    if withdrawn and who.marks and await room_db.marks_withdrawn_expert(conn, list(who.marks), session.id):
+        # The browser opened the expert view of an expert who has since withdrawn.
+        return Actor(RoomRole.WITHDRAWN, p.id, None, p.display_name)
+    if await conn.fetchval(
+            """SELECT 1 FROM room_sanctions WHERE session_id = $1 AND participant_id = $2
+                 AND kind = 'remove'""", session.id, p.id):
+        raise NotAllowed("A facilitator removed you from this session.")
+    return Actor(RoomRole(p.role.value), p.id, None, p.display_name)
+
+
+def check(session: LiveSession, actor: Actor, action: Action) -> None:
+    state = session.state
+    if not allowed(state.phase, actor.role, action, state.paused):
+        raise NotAllowed(refusal(state.phase, actor.role, action, state.paused))
+
+
+Body = Callable[[Ctx], Awaitable[dict[str, Any]]]
+
+
+async def run(pool: Pool, session_id: int, who: Who, action: Action, key: str | None, body: Body,
+              lock: str = "FOR UPDATE") -> Outcome:
+    """Run one use case in one transaction; a repeated `key` returns the first ack and no events."""
+    async with pool.acquire() as conn, conn.transaction():
+        session = await room_db.select_session(conn, session_id, lock)
+        if session is None:
+            raise NotFound("There is no such session.")
+        actor = await resolve(conn, session, who)
+        check(session, actor, action)
+        ctx = Ctx(conn, session, actor)
+        if key is not None and not await room_db.claim_submission(conn, session_id, actor.key, key):
+            ack = await room_db.select_submission_ack(conn, session_id, actor.key, key)
+        else:
+            ack = await body(ctx)
+            if key is not None:
+                await room_db.update_submission_ack(conn, session_id, actor.key, key, ack)
+        experts = await room_db.select_session_experts(conn, session_id)
+        withdrawn = await room_db.select_withdrawn(conn, session_id)
+        return Outcome(ack, ctx.events, ctx.disconnect, [e for e in experts if e not in withdrawn], actor)
