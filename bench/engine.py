@@ -1,0 +1,127 @@
+"""Our allocation rules next to pabutools 1.2.3 on the shared Pabulib instances.
+
+    .venv/bin/python bench/engine.py [--rules KEY ...] [--instances NAME ...]
+
+Prints, per instance and rule, our time (parse + rule, in-process), pabutools'
+time (parse + rule, in-process), their ratio and whether the outcomes agree.
+Rule keys are those of data/pabulib/expected.json plus `phragmen`. pabutools
+runs only where its stored time there is under 60 s (otherwise the stored
+time is shown, marked "(stored)", and compared with expected.json); its
+sequential Phragmén, which expected.json does not time, runs on files under
+15,000 ballots (it took 40-60 s on Lodz and Budapest here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from budget import tally  # noqa: E402
+from budget.pabulib import read_pabulib  # noqa: E402
+
+DATA = Path("/work/shared/data/pabulib")
+SAT = {"cost": "cost", "card": "cardinality", "cardinal": "additive", "borda": "borda"}
+LIVE_LIMIT_S = 60.0
+PHRAGMEN_LIVE_BALLOTS = 15_000
+
+
+def options(key: str) -> argparse.Namespace:
+    """The `oxpecker tally` options for an expected.json key (data README)."""
+    if key == "phragmen":
+        return tally.parser().parse_args(["x.pb", "--rule", "phragmen"])
+    rule, sat, *add1 = key.split("_")
+    argv = ["x.pb", "--rule", rule, "--satisfaction", SAT[sat]]
+    if add1:
+        argv += ["--completion", "add1-exhaustive", "--then-greedy"]
+    return tally.parser().parse_args(argv)
+
+
+def ours(path: Path, key: str) -> tuple[float, list[str]]:
+    start = time.perf_counter()
+    election = read_pabulib(path)
+    outcome, _ = tally.count(election, options(key))
+    return time.perf_counter() - start, list(outcome.selected)
+
+
+def pabutools_run(path: Path, key: str) -> tuple[float, list[str]]:
+    from pabutools.election import parse_pabulib
+    from pabutools.election.satisfaction import (
+        Additive_Borda_Sat, Additive_Cardinal_Sat, Cardinality_Sat, Cost_Sat,
+    )
+    from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares, sequential_phragmen
+
+    classes: dict[str, Any] = {
+        "cost": Cost_Sat, "card": Cardinality_Sat, "cardinal": Additive_Cardinal_Sat, "borda": Additive_Borda_Sat,
+    }
+    start = time.perf_counter()
+    instance, profile = parse_pabulib(str(path))
+    if key == "phragmen":
+        result = sequential_phragmen(instance, profile)
+    elif key.startswith("greedy_"):
+        result = greedy_utilitarian_welfare(instance, profile, sat_class=classes[key.split("_")[1]])
+    else:
+        sat = classes[key.split("_")[1]]
+        increment = 1 if key.endswith("_add1") else None
+        result = method_of_equal_shares(instance, profile.as_multiprofile(), sat_class=sat,
+                                        voter_budget_increment=increment)
+        if increment is not None and not instance.is_exhaustive(result):
+            result = greedy_utilitarian_welfare(instance, profile, sat_class=sat, initial_budget_allocation=result)
+    return time.perf_counter() - start, [p.name for p in result]
+
+
+def keys_for(entry: dict[str, Any], vote_type: str, wanted: list[str] | None) -> list[str]:
+    keys = list(entry["rules"])
+    if vote_type in ("approval", "choose-1"):
+        keys.append("phragmen")
+    if not _mes_available():
+        keys = [k for k in keys if not k.startswith("mes_")]
+    return [k for k in keys if wanted is None or k in wanted or k.split("_")[0] in wanted]
+
+
+def _mes_available() -> bool:
+    return (Path(tally.__file__).parent / "mes.py").exists()
+
+
+def row(path: Path, key: str, entry: dict[str, Any], ballots: int) -> str:
+    stored = entry["rules"].get(key)
+    ours_s, selected = ours(path, key)
+    if key == "phragmen" and ballots > PHRAGMEN_LIVE_BALLOTS:
+        return f"{path.stem[:40]:40} {key:18} {ours_s:8.3f}s {'not run':>16}"
+    if stored is not None and (stored["status"] != "ok" or stored["rule_s"] >= LIVE_LIMIT_S):
+        theirs = f"{stored['status']}" if stored["status"] != "ok" else f"{stored['rule_s']:.1f}s"
+        same = "" if stored["status"] != "ok" else ("same" if selected == stored["selected_in_order"] else "DIFF")
+        ratio = f"{stored['rule_s'] / ours_s:,.1f}x" if stored["status"] == "ok" else ""
+        return f"{path.stem[:40]:40} {key:18} {ours_s:8.3f}s {theirs + ' (stored)':>16} {ratio:>8} {same}"
+    gc.collect()
+    theirs_s, their_selected = pabutools_run(path, key)
+    same = "same" if sorted(selected) == sorted(their_selected) else "DIFF"
+    return f"{path.stem[:40]:40} {key:18} {ours_s:8.3f}s {theirs_s:15.3f}s {theirs_s / ours_s:7,.1f}x {same}"
+
+
+def main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="bench/engine.py", description=__doc__.split("\n\n")[0])
+    p.add_argument("--rules", nargs="*", help="expected.json keys (greedy_cost, mes_card_add1, ...), "
+                   "families (greedy, mes) or phragmen; default all")
+    p.add_argument("--instances", nargs="*", help="file names or prefixes (e.g. Poland_Lodz); default all")
+    args = p.parse_args(argv)
+    data = json.loads((DATA / "expected.json").read_text())["instances"]
+    print(f"{'instance':40} {'rule':18} {'ours':>9} {'pabutools':>16} {'ratio':>8}")
+    for name, entry in data.items():
+        if args.instances and not any(name.startswith(i) for i in args.instances):
+            continue
+        path = DATA / name
+        election = read_pabulib(path)
+        for key in keys_for(entry, election.vote_type.value, args.rules):
+            print(row(path, key, entry, len(election.ballots)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
