@@ -43,7 +43,13 @@ class Entries:
 
 
 class Budgets:
-    """The budget of every voter group in one run, exact."""
+    """The budget of every voter group in one run, exact.
+
+    Class c holds `raw[c] * scale[level[c]] / denominator`: a class keeps the
+    numerator it was created with, and `scale` lifts it to the current common
+    denominator. Rescaling every class each round instead cost 0.4 s of a
+    0.7 s run on Warsaw 2026 (tens of thousands of classes by round 49).
+    """
 
     def __init__(self, profile: MesProfile, endowment: Fraction) -> None:
         self.multiplicity = profile.multiplicity
@@ -52,14 +58,26 @@ class Budgets:
         # cost * denominator an integer for the whole run.
         den = lcm(endowment.denominator, *(c.cost.denominator for c in profile.candidates))
         self.denominator = den
-        self.numerators: list[int] = [0, int(endowment * den)]
-        self.slopes: list[int] = [0, den]
+        self.raw: list[int] = [0, int(endowment * den)]
+        self.raw_slope: list[int] = [0, den]
+        self.level: list[int] = [0, 0]
+        self.scale: list[int] = [1]
         self.approx: FloatArray = np.array([0.0, float(endowment)])
         self.slope_approx: FloatArray = np.array([0.0, 1.0])
 
+    def nums(self, classes: list[int]) -> list[int]:
+        """Numerators over `denominator` of these classes' budgets."""
+        raw, level, scale = self.raw, self.level, self.scale
+        return [raw[c] * scale[level[c]] for c in classes]
+
+    def slopes(self, classes: list[int]) -> list[int]:
+        """Numerators over `denominator` of how fast these budgets grow with the endowment."""
+        raw, level, scale = self.raw_slope, self.level, self.scale
+        return [raw[c] * scale[level[c]] for c in classes]
+
     def value(self, c: int) -> Fraction:
         """Class c's budget as an exact Fraction."""
-        return Fraction(self.numerators[c], self.denominator)
+        return Fraction(self.nums([c])[0], self.denominator)
 
     def entries(self, cand: Candidate) -> Entries:
         """cand's supporters grouped by (class, weight), with their counts."""
@@ -73,31 +91,31 @@ class Budgets:
 
     def money(self, entries: Entries) -> int:
         """What the supporters hold together, times the denominator."""
-        nums = self.numerators
-        return sum(nums[c] * n for c, n in zip(entries.cls.tolist(), entries.voters.tolist()))
+        nums = self.nums(entries.cls.tolist())
+        return sum(m * n for m, n in zip(nums, entries.voters.tolist()))
 
     def pay(self, cand: Candidate, entries: Entries, price: tuple[int, int, int]) -> None:
         """Supporters pay min(budget, price * weight).
 
         `price` is (num, poor_slope, rich_weight): the price per weight unit
         is `(num - poor_slope * delta) / (denominator * rich_weight)`. The
-        common denominator becomes denominator * rich_weight, so every other
-        class's numerator is scaled by rich_weight.
+        common denominator becomes denominator * rich_weight.
         """
         num, poor_slope, rich_weight = price
-        old_nums, old_slopes = self.numerators, self.slopes
-        nums = [n * rich_weight for n in old_nums]
-        slopes = [s * rich_weight for s in old_slopes]
+        classes, weights = entries.cls.tolist(), entries.weight.tolist()
         span = cand.max_weight
-        remap = np.zeros(len(nums) * span, dtype=np.int64)
+        remap = np.zeros(len(self.raw) * span, dtype=np.int64)
+        level = len(self.scale)
         fresh: list[tuple[int, int]] = []
-        for c, w in zip(entries.cls.tolist(), entries.weight.tolist()):
-            left = old_nums[c] * rich_weight - num * w
+        for c, w, n, s in zip(classes, weights, self.nums(classes), self.slopes(classes)):
+            left = n * rich_weight - num * w
             if left > 0:
-                remap[c * span + w - 1] = len(nums) + len(fresh)
-                fresh.append((left, old_slopes[c] * rich_weight + poor_slope * w))
-        self.numerators = nums + [n for n, _ in fresh]
-        self.slopes = slopes + [s for _, s in fresh]
+                remap[c * span + w - 1] = len(self.raw) + len(fresh)
+                fresh.append((left, s * rich_weight + poor_slope * w))
+        self.scale = [f * rich_weight for f in self.scale] + [1]
+        self.raw += [n for n, _ in fresh]
+        self.raw_slope += [s for _, s in fresh]
+        self.level += [level] * len(fresh)
         self.denominator *= rich_weight
         den = self.denominator
         self.approx = np.concatenate([self.approx, np.array([n / den for n, _ in fresh])])

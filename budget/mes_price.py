@@ -102,13 +102,13 @@ def make_exact(q: Quote, budgets: Budgets) -> Fraction:
 
 def _settle(q: Quote, budgets: Budgets, poor: int) -> bool:
     """Exact price when the first `poor` sorted entries pay all; False if that split is wrong."""
-    e, nums = q.entries, budgets.numerators
+    e = q.entries
     cls = e.cls[q.order].tolist()
+    nums = budgets.nums(cls)
     voters = e.voters[q.order].tolist()
     weight = e.weight[q.order].tolist()
-    paid = sum(nums[c] * n for c, n in zip(cls[:poor], voters[:poor]))
-    slopes = budgets.slopes
-    poor_slope = sum(slopes[c] * n for c, n in zip(cls[:poor], voters[:poor]))
+    paid = sum(m * n for m, n in zip(nums[:poor], voters[:poor]))
+    poor_slope = sum(s * n for s, n in zip(budgets.slopes(cls[:poor]), voters[:poor]))
     rich = sum(wt * n for wt, n in zip(weight[poor:], voters[poor:]))
     num = q.cand.cost.numerator * (budgets.denominator // q.cand.cost.denominator) - paid
     if rich == 0 or num <= 0:
@@ -116,8 +116,8 @@ def _settle(q: Quote, budgets: Budgets, poor: int) -> bool:
     # Entry k pays all iff budget / weight <= price, i.e. nums[c] * rich <= num * w.
     # Only entries whose float budget per weight is near the price can be
     # misplaced by the float sort, but checking all is cheap next to pricing.
-    ok = all(nums[c] * rich <= num * wt for c, wt in zip(cls[:poor], weight[:poor])) and all(
-        nums[c] * rich >= num * wt for c, wt in zip(cls[poor:], weight[poor:])
+    ok = all(m * rich <= num * wt for m, wt in zip(nums[:poor], weight[:poor])) and all(
+        m * rich >= num * wt for m, wt in zip(nums[poor:], weight[poor:])
     )
     if ok:
         q.poor, q.num, q.poor_slope, q.rich_weight = poor, num, poor_slope, rich
@@ -126,8 +126,9 @@ def _settle(q: Quote, budgets: Budgets, poor: int) -> bool:
 
 def _settle_slowly(q: Quote, budgets: Budgets) -> None:
     """Exact sort by budget per weight, then every split in turn (never needed on the shared files)."""
-    nums, e = budgets.numerators, q.entries
-    keys = [Fraction(nums[c], w) for c, w in zip(e.cls.tolist(), e.weight.tolist())]
+    e = q.entries
+    nums = budgets.nums(e.cls.tolist())
+    keys = [Fraction(m, w) for m, w in zip(nums, e.weight.tolist())]
     q.order = np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
     for poor in range(len(keys)):
         if _settle(q, budgets, poor):

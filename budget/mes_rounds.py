@@ -140,6 +140,5 @@ def _record(q: Quote, rho: Fraction, budgets: Budgets) -> Purchase:
     poor = [False] * len(q.order)
     for k in q.order[: q.poor].tolist():
         poor[k] = True
-    nums = budgets.numerators
-    numerators = tuple(nums[c] for c in q.entries.cls.tolist())
+    numerators = tuple(budgets.nums(q.entries.cls.tolist()))
     return Purchase(q.j, rho, q.entries, numerators, budgets.denominator, tuple(poor))

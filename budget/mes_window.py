@@ -59,11 +59,12 @@ class Window:
     def bought(self, q: Quote, rho: Fraction, budgets: Budgets) -> tuple[float, float]:
         """Limits from who paid all they had; returns the bought rho's upper line (rho, slope)."""
         self.lower.pop(q.j, None)
-        nums, slopes, e = budgets.numerators, budgets.slopes, q.entries
+        e = q.entries
         poor = q.order[: q.poor]
-        for c, w in zip(e.cls[poor].tolist(), e.weight[poor].tolist()):
-            value = nums[c] * q.rich_weight - q.num * w  # <= 0: pays all it has
-            slope = slopes[c] * q.rich_weight + q.poor_slope * w
+        cls = e.cls[poor].tolist()
+        for n, s, w in zip(budgets.nums(cls), budgets.slopes(cls), e.weight[poor].tolist()):
+            value = n * q.rich_weight - q.num * w  # <= 0: pays all it has
+            slope = s * q.rich_weight + q.poor_slope * w
             if slope > 0:
                 self._limit(-value / slope * SHRINK)
         slope_exact = Fraction(-q.poor_slope, budgets.denominator * q.rich_weight) / q.cand.scale
