@@ -23,6 +23,9 @@ from budget.mes_profile import MesProfile
 from budget.mes_window import Window
 
 TieKey = Callable[[int], int]
+# Called before each purchase with the budgets and the purchase, and once at
+# the end with None: how explanations see every round's budgets.
+Observer = Callable[[Budgets, "Purchase | None"], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,7 @@ class Purchase:
 
     candidate: int
     rho: Fraction
+    tied: tuple[int, ...]
     entries: Entries
     numerators: tuple[int, ...]
     denominator: int
@@ -57,11 +61,16 @@ class MesRun:
     window: float = 0.0
 
 
-def run_rounds(profile: MesProfile, endowment: Fraction, tie_key: TieKey, track: bool = False) -> MesRun:
+def run_rounds(
+    profile: MesProfile, endowment: Fraction, tie_key: TieKey, track: bool = False, observe: Observer | None = None
+) -> MesRun:
     """One MES run where every voter starts with `endowment`."""
     run = _Run(profile, endowment, tie_key, track)
+    run.observe = observe
     while run.stale and run.round():
         pass
+    if observe is not None:
+        observe(run.budgets, None)
     window = run.window.delta if run.window is not None else 0.0
     return MesRun(endowment, tuple(run.purchases), window)
 
@@ -77,18 +86,21 @@ class _Run:
         }
         self.window = Window({j: (lo, 0.0) for j, lo in self.stale.items()}) if track else None
         self.purchases: list[Purchase] = []
+        self.observe: Observer | None = None
 
     def round(self) -> bool:
         """Buy one project; False when none is affordable."""
         quotes = self._price_round()
         if not quotes:
             return False
-        best = self._winner(quotes)
+        best, tied = self._winner(quotes)
         rho = make_exact(best, self.budgets)
         del self.stale[best.j]
         if self.window is not None:
             self._bound(best, rho, {q.j for q in quotes})
-        self.purchases.append(_record(best, rho, self.budgets))
+        self.purchases.append(_record(best, rho, tied, self.budgets))
+        if self.observe is not None:
+            self.observe(self.budgets, self.purchases[-1])
         self.budgets.pay(best.cand, best.entries, (best.num, best.poor_slope, best.rich_weight))
         return True
 
@@ -117,12 +129,13 @@ class _Run:
                 quotes.append(q)
         return [q for q in quotes if q.lo <= best_hi]
 
-    def _winner(self, quotes: list[Quote]) -> Quote:
-        """The quote with the least exact rho; equal rhos go to the tie-break order."""
+    def _winner(self, quotes: list[Quote]) -> tuple[Quote, tuple[int, ...]]:
+        """The quote with the least exact rho, equal rhos going to the tie-break order; and the others tied."""
         if len(quotes) == 1:
-            return quotes[0]
-        exact = [(make_exact(q, self.budgets), self.tie_key(q.j), q) for q in quotes]
-        return min(exact, key=lambda t: (t[0], t[1]))[2]
+            return quotes[0], ()
+        exact = sorted(((make_exact(q, self.budgets), self.tie_key(q.j), q) for q in quotes), key=lambda t: t[:2])
+        best = exact[0]
+        return best[2], tuple(t[2].j for t in exact[1:] if t[0] == best[0])
 
     def _bound(self, best: Quote, rho: Fraction, fresh: set[int]) -> None:
         """Narrow the window by this round; re-price stale rivals that cut it short."""
@@ -136,9 +149,9 @@ class _Run:
         window.settle(line, list(self.stale))
 
 
-def _record(q: Quote, rho: Fraction, budgets: Budgets) -> Purchase:
+def _record(q: Quote, rho: Fraction, tied: tuple[int, ...], budgets: Budgets) -> Purchase:
     poor = [False] * len(q.order)
     for k in q.order[: q.poor].tolist():
         poor[k] = True
     numerators = tuple(budgets.nums(q.entries.cls.tolist()))
-    return Purchase(q.j, rho, q.entries, numerators, budgets.denominator, tuple(poor))
+    return Purchase(q.j, rho, tied, q.entries, numerators, budgets.denominator, tuple(poor))
