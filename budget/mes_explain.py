@@ -58,9 +58,10 @@ def explain_run(
     for k, purchase in enumerate(run.purchases, start=offset + 1):
         out[profile.candidates[purchase.candidate].id] = _funded(profile, order, purchase, k, tie_break)
     bought = {p.candidate for p in run.purchases}
+    closest = watch.closest()
     for j, cand in enumerate(profile.candidates):
         if j not in bought:
-            out[cand.id] = _not_funded(profile, watch.closest[j], watch, j, offset)
+            out[cand.id] = _not_funded(profile, closest[j], watch, j, offset)
     for pid in profile.unsupported:
         out[pid] = {"status": "not_funded", "reason": "no_supporters",
                     "text": "Not funded: no voter gains anything from it under this satisfaction."}
@@ -118,7 +119,7 @@ def _not_funded(profile: MesProfile, best: Closest, watch: Watch, j: int, offset
         "max_cost": None if best.max_cost is None else exact(best.max_cost),
         "more_supporters": best.more_supporters,
         "unaffordable_from_step": watch.unaffordable_from.get(j, best.step) + offset,
-        "money_went_to": went,
+        "money_went_to": went[:5],
     }
     where = ", ".join(str(w["project"]) for w in went[:3])
     out["text"] = (

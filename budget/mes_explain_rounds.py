@@ -33,9 +33,10 @@ class Closest:
 class _Snapshot:
     step: int
     rho: Fraction | None
-    budgets: tuple[Fraction, ...]
-    weights: tuple[int, ...]
-    voters: tuple[int, ...]
+    nums: list[int]  # budgets, over `den`
+    den: int
+    weights: list[int]
+    voters: list[int]
 
 
 class Watch:
@@ -73,8 +74,8 @@ class Watch:
             cover = float((np.minimum(e.budget, asked) * e.voters).sum())
         if cover / float(cand.cost) > self.ratio.get(j, -1.0):
             self.ratio[j] = cover / float(cand.cost)
-            values = tuple(Fraction(n, budgets.denominator) for n in budgets.nums(e.cls.tolist()))
-            self.snap[j] = _Snapshot(self.step, rho, values, tuple(e.weight.tolist()), tuple(e.voters.tolist()))
+            nums = budgets.nums(e.cls.tolist())
+            self.snap[j] = _Snapshot(self.step, rho, nums, budgets.denominator, e.weight.tolist(), e.voters.tolist())
 
     def _follow_money(self, budgets: Budgets, p: Purchase) -> None:
         """Add what each unfunded project's supporters paid for this purchase."""
@@ -92,8 +93,8 @@ class Watch:
             if amount > 0:
                 self.paid_to[j][p.candidate] = amount
 
-    @property
     def closest(self) -> dict[int, Closest]:
+        """Every unfunded candidate's closest round, exactly."""
         return {j: _exact(self.profile.candidates[j], s, self.endowment) for j, s in self.snap.items()}
 
     def money_went_to(self, j: int) -> list[dict[str, object]]:
@@ -109,15 +110,16 @@ class Watch:
 
 
 def _exact(cand: Candidate, s: _Snapshot, endowment: Fraction) -> Closest:
+    money = Fraction(sum(b * n for b, n in zip(s.nums, s.voters)), s.den)
     if s.rho is None:
-        cover = sum((b * n for b, n in zip(s.budgets, s.voters)), Fraction(0))
-        return Closest(s.step, cover, cover, _more(cand.cost - cover, endowment))
-    asked = s.rho * cand.scale
-    cover = sum((min(b, asked * w) * n for b, w, n in zip(s.budgets, s.weights, s.voters)), Fraction(0))
+        return Closest(s.step, money, money, _more(cand.cost - money, endowment))
+    asked = s.rho * cand.scale  # from a supporter of weight 1
+    an, ad = asked.numerator, asked.denominator
+    # min(b, asked * w) over the common denominator den * ad, in integers.
+    cover = Fraction(sum(min(b * ad, an * w * s.den) * n for b, w, n in zip(s.nums, s.weights, s.voters)), s.den * ad)
     per_new = min(endowment, asked)
-    if cand.scale == 1:
-        return Closest(s.step, cover, cover, _more(cand.cost - cover, per_new))
-    return Closest(s.step, cover, _max_cost(s, s.rho), _more(cand.cost - cover, per_new))
+    max_cost = cover if cand.scale == 1 else _max_cost(s, s.rho)
+    return Closest(s.step, cover, max_cost, _more(cand.cost - cover, per_new))
 
 
 def _more(deficit: Fraction, each: Fraction) -> int:
@@ -126,18 +128,18 @@ def _more(deficit: Fraction, each: Fraction) -> int:
 
 def _max_cost(s: _Snapshot, rho: Fraction) -> Fraction | None:
     """Under cost satisfaction a supporter of weight w is asked rho * c * w for cost c: the largest c covered."""
-    rows = sorted(zip(s.budgets, s.weights, s.voters), key=lambda r: r[0] / r[1])
-    rich = sum(w * n for _, w, n in rows)
+    rich = sum(w * n for w, n in zip(s.weights, s.voters))
     if rho * rich <= 1:
-        return None
+        return None  # every supporter pays the same share of any cost: too few of them
     # h(c) = (money of rows asked more than they hold) + rho * c * (weight of
     # the others) - c is concave with h(0) = 0 and rises at first; its root is
     # the answer. Rows drop out at c = b / (rho * w), poorest first.
+    rows = sorted(zip(s.nums, s.weights, s.voters), key=lambda r: Fraction(r[0], r[1]))
     poor_money = Fraction(0)
     for b, w, n in rows:
-        t = b / (rho * w)
+        t = Fraction(b, s.den * w) / rho
         if poor_money + rho * t * rich < t:
             return poor_money / (1 - rho * rich)
-        poor_money += b * n
+        poor_money += Fraction(b * n, s.den)
         rich -= w * n
     return poor_money
