@@ -77,7 +77,7 @@ def device_cookie(c: Client) -> str | None:
     return next((k.value for k in c.session.cookie_jar if k.key == "oxp_device"), None)
 
 
-async def fresh_window(window: int = 60, margin: int = 15) -> None:
+async def fresh_window(window: int = 60, margin: int = 8) -> None:
     """Wait for a new rate-limit window if this one ends within `margin` seconds,
     so a test's burst of attempts falls inside one window."""
     left = window - time.time() % window
