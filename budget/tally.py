@@ -9,7 +9,6 @@ stack: `web/cli.py` calls `run(argv)` for the `tally` subcommand.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import sys
@@ -127,11 +126,19 @@ _count = count  # budget.round_count calls it by this name
 def _mes(
     election: Election, satisfaction: Satisfaction, tie_break: TieBreak, args: argparse.Namespace
 ) -> tuple[Outcome, dict[str, int] | None]:
-    try:
-        mes = importlib.import_module("budget.mes")
-    except ModuleNotFoundError:
-        raise RuntimeError("--rule mes is not available in this build (budget/mes.py is missing)") from None
-    raise RuntimeError(f"--rule mes: {mes.__name__} is not wired in yet")
+    # Imported here: `phragmen` and greedy runs need none of the MES modules.
+    from budget.mes import Completion, method_of_equal_shares
+
+    result = method_of_equal_shares(
+        election,
+        satisfaction,
+        tie_break,
+        Completion(args.completion or "none"),
+        then_greedy=args.then_greedy,
+        comparison=args.comparison,
+        explain=args.json,
+    )
+    return result.outcome, result.comparison_counts()
 
 
 def _rule(args: argparse.Namespace) -> dict[str, object]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.budget.instances import DATA, expected
+from tests.budget.instances import DATA, election, expected, official
 
 ASSEN = str(DATA / "Netherlands_Assen_2024.pb")
 ZURICH = str(DATA / "Switzerland_Zurich_D10.pb")
@@ -110,3 +110,31 @@ def test_long_run_reports_progress_on_stderr() -> None:
     assert done.returncode == 0
     assert len(done.stdout.splitlines()) == 15
     assert done.stderr.startswith(f"oxpecker tally: reading {wroclaw} (0 s)")
+
+
+def test_mes_add1_as_equalshares_net_computes_it() -> None:
+    done = tally(ASSEN, "--rule", "mes", "--completion", "add1", "--tie-break", "min-cost-max-votes")
+    assert done.returncode == 0, done.stderr
+    tool = json.loads((DATA / "equalshares_add1.json").read_text())["instances"]["Netherlands_Assen_2024.pb"]
+    assert done.stdout.splitlines() == tool["selected_in_order"]
+
+
+def test_mes_then_greedy_equals_pabutools() -> None:
+    done = tally(ASSEN, "--rule", "mes", "--satisfaction", "cardinality",
+                 "--completion", "add1-exhaustive", "--then-greedy")
+    assert done.returncode == 0, done.stderr
+    want = expected()["Netherlands_Assen_2024.pb"]["mes_card_add1"]["selected_in_order"]
+    assert done.stdout.splitlines() == want
+
+
+@pytest.mark.slow
+def test_mes_comparison_reports_both_counts_on_wieliczka() -> None:
+    wieliczka = str(DATA / "Poland_Wieliczka_2023_Green_Budget.pb")
+    done = tally(wieliczka, "--rule", "mes", "--completion", "add1", "--comparison",
+                 "--tie-break", "min-cost-max-votes", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["comparison"] == {"prefer_ours": 1615, "prefer_greedy": 873}
+    e = election("Poland_Wieliczka_2023_Green_Budget.pb")
+    assert set(report["selected"]) == official(e)
+    assert report["rule"]["completion"] == "add1" and report["rule"]["comparison"] is True
