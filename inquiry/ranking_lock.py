@@ -60,8 +60,10 @@ def possible_winners(size: int, groups: Sequence[Sequence[Edge]], budget: int = 
     first. Raises `RankingTooHardError` after visiting `budget` branch states.
     """
     memo: dict[tuple[tuple[int, ...], int, frozenset[Edge]], frozenset[int]] = {}
+    visited = 0
 
     def explore(lock: Lock, g: int, rest: frozenset[Edge]) -> frozenset[int]:
+        nonlocal visited
         while True:
             # An edge already implied, or already contradicted, ends the same
             # way in every order: drop it instead of branching on it.
@@ -76,7 +78,8 @@ def possible_winners(size: int, groups: Sequence[Sequence[Edge]], budget: int = 
                 rest, g = frozenset(groups[g]), g + 1
         key = (lock.reach, g, rest)
         if key not in memo:
-            if len(memo) >= budget:
+            visited += 1
+            if visited > budget:
                 raise RankingTooHardError(
                     f"ranked pairs: equal margins leave over {budget} tie-breaking states "
                     "to search for the winners before the tie-break"

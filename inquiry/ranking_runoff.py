@@ -111,12 +111,15 @@ def instant_runoff(profile: Profile, table: PairwiseTable) -> RankingResult:
 def runoff_winners(profile: Profile, budget: int = STATE_BUDGET) -> frozenset[int]:
     """Every proposal left last under some choice among tied lowest ones."""
     memo: dict[frozenset[int], frozenset[int]] = {}
+    visited = 0
 
     def explore(continuing: frozenset[int]) -> frozenset[int]:
+        nonlocal visited
         if len(continuing) == 1:
             return continuing
         if continuing not in memo:
-            if len(memo) >= budget:
+            visited += 1
+            if visited > budget:
                 raise RankingTooHardError(
                     f"instant-runoff: ties for fewest votes leave over {budget} sets of continuing "
                     "proposals to search for the winners before the tie-break"
