@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from inquiry import inquiries_actions as actions
-from inquiry.errors import Invalid, NotAllowed, NotFound
+from inquiry.errors import Invalid, NotFound
 from inquiry.inquiries_actions import Can
 from inquiry.inquiries_db import Inquiry
 from inquiry.inquiries_input import (
@@ -24,7 +24,7 @@ from inquiry.inquiries_input import (
 )
 from inquiry.roles import Staff
 from web import inquiry_api
-from web.identity import current_participant, current_staff, require_staff
+from web.identity import require_staff
 from web.keys import POOL
 from web.render import render
 
@@ -36,12 +36,6 @@ NOTICES = {
     "unassigned": "Facilitator unassigned.",
 }
 FORM_FIELDS = ("title", "question", "description", "fund", "currency", "languages", "timezone")
-
-
-def _staff(request: web.Request) -> Staff:
-    if current_staff(request) is None and current_participant(request) is not None:
-        raise NotAllowed("These pages are for the inquiry's staff; residents, experts and observers use their own links.")
-    return require_staff(request)
 
 
 def _inquiry_id(request: web.Request) -> int:
@@ -88,7 +82,7 @@ async def _typed(request: web.Request) -> dict[str, str]:
 
 async def list_page(request: web.Request, error: str = "", values: dict[str, str] | None = None,
                     status: int = 200) -> web.Response:
-    staff = _staff(request)
+    staff = require_staff(request)
     summaries = await actions.list_inquiries(request.app[POOL], staff)
     return render(request, "inquiries/list.html", status=status, summaries=summaries, error=error,
                   values=values or form_values(None), notice=NOTICES.get(request.query.get("notice", ""), ""),
@@ -96,7 +90,7 @@ async def list_page(request: web.Request, error: str = "", values: dict[str, str
 
 
 async def create(request: web.Request) -> web.Response:
-    staff = _staff(request)
+    staff = require_staff(request)
     actions.check_allowed(staff, Can.CREATE)
     typed = await _typed(request)
     try:
@@ -108,7 +102,7 @@ async def create(request: web.Request) -> web.Response:
 
 async def detail_page(request: web.Request, error: str = "", typed: dict[str, str] | None = None,
                       status: int = 200) -> web.Response:
-    staff = _staff(request)
+    staff = require_staff(request)
     detail = await actions.get_inquiry(request.app[POOL], staff, _inquiry_id(request))
     choices = await actions.facilitator_choices(request.app[POOL], staff, detail)
     return render(request, "inquiries/detail.html", status=status, detail=detail, inquiry=detail.inquiry,
@@ -118,7 +112,7 @@ async def detail_page(request: web.Request, error: str = "", typed: dict[str, st
 
 async def edit_page(request: web.Request, error: str = "", values: dict[str, str] | None = None,
                     status: int = 200) -> web.Response:
-    staff = _staff(request)
+    staff = require_staff(request)
     actions.check_allowed(staff, Can.EDIT)
     detail = await actions.get_inquiry(request.app[POOL], staff, _inquiry_id(request))
     return render(request, "inquiries/edit.html", status=status, inquiry=detail.inquiry, error=error,
@@ -126,7 +120,7 @@ async def edit_page(request: web.Request, error: str = "", values: dict[str, str
 
 
 async def edit(request: web.Request) -> web.Response:
-    staff = _staff(request)
+    staff = require_staff(request)
     actions.check_allowed(staff, Can.EDIT)
     inquiry_id = _inquiry_id(request)
     typed = await _typed(request)
@@ -139,7 +133,7 @@ async def edit(request: web.Request) -> web.Response:
 
 
 async def add_session(request: web.Request) -> web.Response:
-    staff = _staff(request)
+    staff = require_staff(request)
     inquiry_id = _inquiry_id(request)
     typed = await _typed(request)
     pool = request.app[POOL]
@@ -153,7 +147,7 @@ async def add_session(request: web.Request) -> web.Response:
 
 
 async def assign(request: web.Request) -> web.Response:
-    staff = _staff(request)
+    staff = require_staff(request)
     inquiry_id = _inquiry_id(request)
     typed = await _typed(request)
     raw = typed.get("staff_id", "")
@@ -167,7 +161,7 @@ async def assign(request: web.Request) -> web.Response:
 
 
 async def unassign(request: web.Request) -> web.Response:
-    staff = _staff(request)
+    staff = require_staff(request)
     inquiry_id = _inquiry_id(request)
     raw = request.match_info["staff_id"]
     if not raw.isdigit() or len(raw) > 18:
@@ -177,7 +171,7 @@ async def unassign(request: web.Request) -> web.Response:
 
 
 async def audit_page(request: web.Request) -> web.Response:
-    staff = _staff(request)
+    staff = require_staff(request)
     inquiry, entries = await actions.read_audit(request.app[POOL], staff, _inquiry_id(request))
     return render(request, "inquiries/audit.html", inquiry=inquiry, entries=entries, **_helpers(staff))
 
