@@ -16,6 +16,8 @@ def explanation_text(expl: dict[str, Any]) -> str:
     """'Funded at step 2 (ranked 3rd) ...' or 'Not funded: ...', with the rule's own figures."""
     if not expl:
         return ""
+    if isinstance(expl.get("text"), str):  # the rule wrote its own sentence
+        return str(expl["text"])
     status = expl.get("status")
     parts = []
     if status == "funded":
