@@ -60,7 +60,10 @@ def explain_walk(
     remaining = election.budget - sum((costs[ids.index(pid)] for pid in initial), Fraction(0))
     ties = _ties(ranked, ids, order)
     selected = list(initial)
-    notes: dict[str, Explanation] = {pid: {"status": "funded", "step": None, "initial": True} for pid in initial}
+    notes: dict[str, Explanation] = {
+        pid: {"status": "funded", "step": None, "initial": True, "text": "Funded before greedy completion began."}
+        for pid in initial
+    }
     stopped_at: str | None = None
     for position, item in enumerate(ranked, start=1):
         j, pid = item.index, ids[item.index]
@@ -82,5 +85,24 @@ def explain_walk(
             note.update(status="not_funded", reason="did_not_fit", remaining=exact(remaining))
             if stop_at_first_misfit:
                 stopped_at = pid
+        note["text"] = _text(note)
         notes[pid] = note
     return Outcome(tuple(selected), notes)
+
+
+def _text(note: Explanation) -> str:
+    """One sentence a resident can read."""
+    rank, score, reason = note["rank"], note["score"], note.get("reason")
+    if note["status"] == "funded":
+        text = f"Funded at step {note['step']}: ranked {rank} by satisfaction per unit of cost ({score}); "
+        text += f"{note['remaining_after']} left afterwards."
+    elif reason == "below_threshold":
+        text = f"Not funded: its support ({note['support']}) is below the threshold of {note['threshold']}."
+    elif reason == "stopped":
+        text = f"Not funded: counting stopped at {note['stopped_at']}, the first project that did not fit."
+    else:
+        text = f"Not funded: at its turn (rank {rank}) it cost {note['cost']} but only {note['remaining']} was left."
+    tie = note.get("tie")
+    if isinstance(tie, dict) and "ahead_of" in tie:
+        text += f" Tied with {tie['ahead_of']['project']}, placed ahead by {tie['ahead_of']['by']}."
+    return text

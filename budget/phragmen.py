@@ -129,7 +129,8 @@ def sequential_phragmen(election: Election, tie_break: TieBreak = TieBreak.LEXIC
     notes: dict[str, Explanation] = {}
     left = {j for j, c in enumerate(costs) if c <= election.budget}
     for j in set(range(len(ids))) - left:
-        notes[ids[j]] = {"status": "not_funded", "reason": "exceeds_budget", "cost": exact(costs[j])}
+        notes[ids[j]] = {"status": "not_funded", "reason": "exceeds_budget", "cost": exact(costs[j]),
+                         "text": "Not funded: it costs more than the whole budget."}
     selected: list[str] = []
     remaining = election.budget
     while left:
@@ -161,6 +162,8 @@ def _funded(
     note.update(_load_text(load))
     if len(tied) > 1:
         note["tie"] = {"tied_with": sorted(ids[j] for j in tied if j != winner)}
+    share = "nobody supports it" if load is None else f"its {votes} supporters each end with load {float(load):.2f}"
+    note["text"] = f"Funded at step {step}: {share}; {exact(remaining)} left afterwards."
     return note
 
 
@@ -177,8 +180,11 @@ def _explain_stop(
         note: Explanation = {"status": "not_funded", "cost": exact(costs[j]), "remaining": exact(remaining)}
         if j == culprit:
             note["reason"] = "did_not_fit"
+            note["text"] = (f"Not funded: it was next to be bought but cost {exact(costs[j])} with only "
+                            f"{exact(remaining)} left, so Phragmén stopped.")
         else:
             note.update(reason="stopped", stopped_at=ids[culprit])
+            note["text"] = f"Not funded: Phragmén stopped at {ids[culprit]} before this project's turn."
         # A rough figure: the exact offers of projects far from the lowest are
         # never computed (see NEAR).
         note["would_need_load_approx"] = None if offer == float("inf") else offer

@@ -93,10 +93,12 @@ def test_explanations_say_step_and_remaining() -> None:
     out = greedy(e)
     assert out.selected == ("a", "c")
     assert out.explanations["a"] == {
-        "rank": 1, "score": "3", "cost": "6", "status": "funded", "step": 1, "remaining_after": "4"
+        "rank": 1, "score": "3", "cost": "6", "status": "funded", "step": 1, "remaining_after": "4",
+        "text": "Funded at step 1: ranked 1 by satisfaction per unit of cost (3); 4 left afterwards.",
     }
     b = out.explanations["b"]
     assert (b["status"], b["reason"], b["remaining"]) == ("not_funded", "did_not_fit", "4")
+    assert b["text"] == "Not funded: at its turn (rank 2) it cost 5 but only 4 was left."
     assert out.explanations["c"]["step"] == 2
 
 
@@ -110,6 +112,7 @@ def test_min_cost_max_votes_explains_which_criterion_broke_the_tie() -> None:
         "tied_with": ["y", "z"],
         "ahead_of": {"project": "y", "by": "project id (lexicographic)"},
     }
+    assert out.explanations["x"]["text"].endswith("Tied with y, placed ahead by project id (lexicographic).")
     assert out.explanations["y"]["tie"]["ahead_of"] == {"project": "z", "by": "lower cost"}
     lexicographic = greedy(e, Satisfaction.CARDINALITY, TieBreak.LEXICOGRAPHIC)
     assert lexicographic.selected == ("x", "y")

@@ -47,11 +47,13 @@ def test_loads_and_stop_are_explained() -> None:
     out = sequential_phragmen(e)
     assert out.selected == ("a", "c")
     assert out.explanations["a"] == {
-        "status": "funded", "step": 1, "supporters": 3, "remaining_after": "4", "load": "1", "load_approx": 1.0
+        "status": "funded", "step": 1, "supporters": 3, "remaining_after": "4", "load": "1", "load_approx": 1.0,
+        "text": "Funded at step 1: its 3 supporters each end with load 1.00; 4 left afterwards.",
     }
     assert out.explanations["c"]["load"] == "2"
     b = out.explanations["b"]
     assert (b["reason"], b["remaining"], b["would_need_load_approx"]) == ("did_not_fit", "2", 3.5)
+    assert b["text"] == "Not funded: it was next to be bought but cost 4 with only 2 left, so Phragmén stopped."
     assert out.explanations["big"]["reason"] == "exceeds_budget"
 
 
