@@ -114,6 +114,7 @@ class RoomHub:
         self.server_id = server_id
         self.locks: dict[int, asyncio.Lock] = {}
         self.presence_due: set[int] = set()
+        self.closing = False
 
     async def perform(self, session_id: int, who: Who, name: str, request: BaseModel) -> dict[str, Any]:
         async with self.locks.setdefault(session_id, asyncio.Lock()):
@@ -144,6 +145,8 @@ class RoomHub:
     async def _presence(self, session_id: int) -> None:
         await asyncio.sleep(PRESENCE_DELAY)
         self.presence_due.discard(session_id)
+        if self.closing:
+            return
         async with self.pool().acquire() as conn:
             p = await room_actions.room_db.select_presence(conn, session_id)
         await self.sio.emit("presence", {"type": "presence", "residents": p.residents, "names": None},
@@ -164,19 +167,21 @@ def register(sio: socketio.AsyncServer, hub: RoomHub) -> None:
         try:
             request = ConnectAuth.model_validate(auth or {})
         except ValidationError as err:
-            raise ConnectionRefusedError(describe_validation(err)) from None
+            raise socketio.exceptions.ConnectionRefusedError(describe_validation(err)) from None
         cookie = SimpleCookie(environ.get("HTTP_COOKIE", ""))
         who = await who_from_cookies(hub.pool(), {k: m.value for k, m in cookie.items()})
         try:
             joined = await room_actions.join(hub.pool(), request.session_id, who, sid, hub.server_id)
         except ActionError as err:
-            raise ConnectionRefusedError(str(err)) from None
+            raise socketio.exceptions.ConnectionRefusedError(str(err)) from None
         await sio.save_session(sid, {"session_id": request.session_id, "who": who,
                                      "role": joined.actor.role, "pid": joined.actor.participant_id})
         hub.presence_soon(joined.session_id)
 
     @sio.event
     async def disconnect(sid: str, reason: Any = None) -> None:
+        if hub.closing:  # the pool is going; _hub forgets this process's connections at once
+            return
         session_id = await room_actions.leave(hub.pool(), sid)
         if session_id is not None:
             hub.presence_soon(session_id)
@@ -229,6 +234,7 @@ async def _hub(app: web.Application) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        hub.closing = True
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task

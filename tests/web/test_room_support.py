@@ -31,7 +31,9 @@ class Live:
         self.received: list[dict[str, Any]] = []
         self.ephemeral: list[dict[str, Any]] = []
         self.last_seq = 0
+        self.refusal = ""
         self.sio.on("*", self._on_any)
+        self.sio.on("connect_error", self._on_refused)
 
     async def connect(self) -> dict[str, Any]:
         cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -41,6 +43,9 @@ class Live:
         for event in ack.get("events", []):
             self._apply(event)
         return ack
+
+    async def _on_refused(self, data: Any) -> None:
+        self.refusal = str(data.get("message") if isinstance(data, dict) else data)
 
     async def close(self) -> None:
         await self.sio.disconnect()
@@ -120,6 +125,9 @@ class Http:
         self.base = base
         self.session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
         self.cookies = {**cookies, "oxp_csrf": "t" * 20}
+
+    async def _on_refused(self, data: Any) -> None:
+        self.refusal = str(data.get("message") if isinstance(data, dict) else data)
 
     async def close(self) -> None:
         await self.session.close()

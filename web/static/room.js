@@ -1,0 +1,150 @@
+// Live room: resume from the page's sequence number, apply each event once, send forms over socket.io.
+(function () {
+  "use strict";
+  var root = document.getElementById("room");
+  if (!root || typeof io === "undefined") return;
+  var sessionId = Number(root.dataset.session);
+  var role = root.dataset.role;
+  var lastSeq = Number(root.dataset.lastSeq || 0);
+  var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var status = root.querySelector("[data-connection]");
+  var secondsLeft = null, paused = false;
+
+  function key() { return (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now()).replace(/[^A-Za-z0-9_-]/g, ""); }
+  function el(tag, text, attrs) {
+    var e = document.createElement(tag);
+    if (text != null) e.textContent = text;
+    for (var k in (attrs || {})) e.setAttribute(k, attrs[k]);
+    return e;
+  }
+  function byId(id) { return document.getElementById(id); }
+
+  function setPhase(e) {
+    root.querySelector("[data-phase-name]").textContent = e.phase.replace("_", " ");
+    root.querySelector("[data-phase-expert]").textContent = e.expert_name ? " — " + e.expert_name : "";
+    root.querySelector("[data-paused]").hidden = !e.paused;
+    secondsLeft = e.seconds_left; paused = e.paused; tick();
+    document.querySelectorAll("[data-phases]").forEach(function (s) {
+      s.hidden = s.dataset.phases.split(" ").indexOf(e.phase) < 0;
+    });
+  }
+  function tick() {
+    var c = root.querySelector("[data-countdown]");
+    c.textContent = secondsLeft == null ? "" : Math.floor(secondsLeft / 60) + " min " + (secondsLeft % 60) + " s left";
+  }
+  setInterval(function () { if (secondsLeft > 0 && !paused) { secondsLeft -= 1; tick(); } }, 1000);
+
+  function question(id) { return document.querySelector('[data-question="' + id + '"]'); }
+  var apply = {
+    phase_changed: function (e) { setPhase(e); if (role === "facilitator") location.reload(); },
+    timer_changed: setPhase,
+    timer_expired: function () { root.querySelector("[data-countdown]").textContent = "Time is up."; },
+    message_posted: function (e) {
+      var list = byId("messages"); if (!list) return;
+      var li = el("li", null, {"data-message": e.message_id});
+      li.appendChild(el("strong", e.author)); li.appendChild(document.createTextNode(" " + e.body));
+      list.appendChild(li); list.scrollTop = list.scrollHeight;
+    },
+    message_hidden: function (e) {
+      var li = document.querySelector('[data-message="' + e.message_id + '"]'); if (li) li.remove();
+    },
+    moderation_notice: function (e) { alert("A facilitator acted (" + e.action + "): " + (e.reason || "no reason given")); },
+    material_shared: function (e) {
+      var li = el("li"); li.appendChild(el("a", e.title, {href: e.url, rel: "noopener"}));
+      byId("materials").appendChild(li);
+    },
+    question_asked: function (e) {
+      var li = el("li", null, {"data-question": e.question_id});
+      li.appendChild(el("span", e.body, {"class": "q-body"}));
+      li.appendChild(document.createTextNode(" open · "));
+      li.appendChild(el("span", String(e.upvotes), {"data-upvotes": ""}));
+      li.appendChild(document.createTextNode(" upvotes"));
+      if (role === "resident") li.appendChild(upvoteButton(e.question_id));
+      byId("questions").appendChild(li);
+    },
+    question_upvoted: function (e) { var q = question(e.question_id); if (q) q.querySelector("[data-upvotes]").textContent = e.upvotes; },
+    question_released: function (e) {
+      var q = question(e.question_id);
+      if (!q) { apply.question_asked(e); q = question(e.question_id); }
+      var s = q.querySelector(".q-status"); if (s) s.textContent = "released";
+    },
+    question_skipped: function (e) { var q = question(e.question_id); if (q) q.remove(); },
+    question_merged: function (e) { var q = question(e.question_id); if (q) q.remove(); },
+    question_answered: function (e) {
+      var q = question(e.question_id);
+      if (!q) { apply.question_asked(e); q = question(e.question_id); }
+      q.appendChild(el("p", "Answer: " + e.answer, {"class": "answer"}));
+    },
+    clarity_flagged: function (e) { var f = byId("flags"); if (f) f.textContent = "jargon " + e.jargon + ", too fast " + e.too_fast; },
+    queue_changed: function (e) {
+      byId("speaking").textContent = e.speaking || "nobody";
+      byId("waiting").textContent = e.waiting.join(", ") || "nobody";
+    },
+    talk_times: function (e) {
+      var t = byId("talk-times"); if (!t) return;
+      t.querySelectorAll("tr.row").forEach(function (r) { r.remove(); });
+      e.speakers.forEach(function (s) { var tr = el("tr", null, {"class": "row"}); tr.appendChild(el("td", s.name)); tr.appendChild(el("td", String(s.seconds))); t.appendChild(tr); });
+    },
+    slow_mode_changed: function () {},
+    recall_proposed: note, recall_voted: note, recall_approved: note, recall_answered: note,
+  };
+  function note(e) {
+    var list = byId("messages"); if (!list) return;
+    var text = e.type === "recall_answered" ? "Recall answer: " + e.answer : e.type === "recall_approved" ?
+      "Recall approved: " + e.question : "Recall request: " + (e.question || "") + " (" + e.votes + "/" + e.needed + " votes)";
+    list.appendChild(el("li", text, {"class": "note"}));
+  }
+  function upvoteButton(id) {
+    var b = el("button", "Upvote", {type: "button"});
+    b.addEventListener("click", function () { send("upvote_question", {question_id: id}); });
+    return b;
+  }
+  function take(e) {
+    if (e.seq <= lastSeq) return;  // already applied (a resume can overlap live events)
+    lastSeq = e.seq;
+    if (apply[e.type]) apply[e.type](e);
+  }
+
+  var socket = io({auth: {session_id: sessionId}, transports: ["websocket", "polling"]});
+  socket.onAny(function (type, data) {
+    if (data && data.seq) take(data);
+    else if (type === "presence") {
+      root.querySelectorAll("[data-presence]").forEach(function (p) { p.textContent = data.residents; });
+      var names = byId("names");
+      if (names && data.names) { names.textContent = ""; data.names.forEach(function (n) { names.appendChild(el("li", n)); }); }
+    } else if (type === "session_left") { status.textContent = data.reason; }
+  });
+  socket.on("connect", function () {
+    socket.emit("resume", {last_seq: lastSeq}, function (ack) {
+      if (!ack.ok) { status.textContent = ack.error; return; }
+      ack.events.forEach(take);
+      setPhase(ack.state);
+      status.textContent = "Live.";
+    });
+  });
+  socket.on("disconnect", function () { status.textContent = "Reconnecting…"; });
+  socket.on("connect_error", function (err) { status.textContent = err.message; });
+
+  function send(name, payload, done) {
+    payload.key = payload.key || key();
+    socket.timeout(10000).emit(name, payload, function (err, ack) {
+      if (err) { alert("No answer from the server; try again."); return; }
+      if (!ack.ok) { alert(ack.error); return; }
+      if (done) done(ack);
+    });
+  }
+  document.querySelectorAll("form.act[data-request]").forEach(function (form) {
+    form.addEventListener("submit", function (ev) {
+      if (!socket.connected) return;  // fall back to the plain form post
+      ev.preventDefault();
+      if (form.dataset.confirm && !confirm(form.dataset.confirm)) return;
+      var payload = {};
+      new FormData(form).forEach(function (v, k) { if (k !== "csrf_token" && k !== "back" && v !== "") payload[k] = v; });
+      payload.key = key();  // a fresh key per submission; a retry of this one reuses it
+      send(form.dataset.request, payload, function () {
+        form.querySelectorAll("textarea").forEach(function (t) { t.value = ""; });
+        if (role === "facilitator" && form.dataset.request !== "post_message") location.reload();
+      });
+    });
+  });
+})();
