@@ -6,6 +6,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from budget.election import Ballot, Election, Project, VoteType
 from budget.pabulib import (
@@ -133,3 +135,39 @@ def test_real_files_round_trip(path: Path) -> None:
     assert str(len(e.ballots)) == e.meta["num_votes"]
     assert str(len(e.projects)) == e.meta["num_projects"]
     assert parse_pabulib(format_pabulib(e)) == e
+
+
+TEXT = st.text(alphabet=st.sampled_from('ab Z;",\n\u0142'), max_size=8).map(str.strip)
+IDS = st.text(alphabet=st.sampled_from("ab19-/."), min_size=1, max_size=4)
+
+
+@st.composite
+def elections(draw: st.DrawFn) -> Election:
+    vote_type = draw(st.sampled_from(list(VoteType)))
+    ids = draw(st.lists(IDS, min_size=1, max_size=5, unique=True))
+    costs = st.fractions(min_value=0, max_value=1000, max_denominator=40)
+    projects = tuple(Project(i, draw(costs), draw(TEXT), (("category", draw(TEXT)),)) for i in ids)
+    ballots = []
+    for _ in range(draw(st.integers(0, 5))):
+        chosen = tuple(draw(st.lists(st.sampled_from(ids), unique=True)))
+        points = tuple(draw(st.integers(0, 9)) for _ in chosen) if vote_type in POINTS else None
+        ballots.append(Ballot(chosen, points, draw(TEXT), (draw(TEXT),)))
+    points_column = ("points",) if vote_type in POINTS else ()
+    return Election(
+        projects, draw(costs), vote_type, tuple(ballots), {"description": draw(TEXT)},
+        project_columns=("project_id", "cost", "name", "category"),
+        vote_columns=("voter_id", "vote", *points_column, "age"),
+    )
+
+
+POINTS = (VoteType.CUMULATIVE, VoteType.SCORING)
+
+
+@settings(max_examples=300, deadline=None)
+@given(elections())
+def test_any_election_round_trips(e: Election) -> None:
+    again = parse_pabulib(format_pabulib(e))
+    assert again.projects == e.projects
+    assert again.ballots == e.ballots
+    assert (again.budget, again.vote_type) == (e.budget, e.vote_type)
+    assert again.meta["description"] == e.meta["description"]
