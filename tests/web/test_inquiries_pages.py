@@ -85,7 +85,7 @@ async def test_edit_form_changes_settings_and_the_audit_page_shows_before_and_af
     assert await db.fetchval("SELECT fund_minor FROM inquiries WHERE id = $1", inquiry_id) == 200_000
     audit = page_text(await (await convenor.get(f"/inquiries/{inquiry_id}/audit")).text())
     assert "inquiry.updated" in audit and "inquiry.created" in audit
-    assert "fund_minor 123450 200000" in audit and "title Safer crossings Crossings" in audit
+    assert "fund minor 123450 → 200000" in audit and "title Safer crossings → Crossings" in audit
 
 
 async def test_bad_edit_is_refused_and_changes_nothing(convenor: Client, db: asyncpg.Connection) -> None:
