@@ -61,6 +61,13 @@ def int_id(request: web.Request, name: str) -> int:
     return int(request.match_info[name])
 
 
+def issued_page(request: web.Request, **context: object) -> web.Response:
+    """A page holding a secret shown once: no cache may keep it."""
+    response = render(request, "access/staff_issued.html", **context)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 async def access_page(request: web.Request) -> web.Response:
     view = await manage.overview(request.app[POOL], manager(request), int_id(request, "inquiry_id"))
     return render(request, "access/staff_access.html", view=view, now=datetime.now(UTC),
@@ -92,8 +99,8 @@ async def create_link(request: web.Request) -> web.Response:
         expires_days=optional_int(data, "expires_days", "Days until expiry"),
         max_uses=optional_int(data, "max_uses", "The limit of people"),
     ))
-    return render(request, "access/staff_issued.html", code=issued.code,
-                  url=code_url(request, issued.code, issued.secret), recovery_code=None, member=None)
+    return issued_page(request, code=issued.code,
+                       url=code_url(request, issued.code, issued.secret), recovery_code=None, member=None)
 
 
 async def revoke(request: web.Request) -> web.Response:
@@ -103,8 +110,8 @@ async def revoke(request: web.Request) -> web.Response:
 
 async def reissue(request: web.Request) -> web.Response:
     issued = await manage.reissue_code(request.app[POOL], manager(request), int_id(request, "code_id"))
-    return render(request, "access/staff_issued.html", code=issued.code,
-                  url=code_url(request, issued.code, issued.secret), recovery_code=None, member=None)
+    return issued_page(request, code=issued.code,
+                       url=code_url(request, issued.code, issued.secret), recovery_code=None, member=None)
 
 
 def qr_svg(url: str) -> Markup:
@@ -132,7 +139,7 @@ async def member_action(request: web.Request) -> web.Response:
     action = request.match_info["action"]
     if action == "reissue-access":
         member, code = await members.reissue_access(pool, staff, participant_id)
-        return render(request, "access/staff_issued.html", code=None, member=member, recovery_code=code,
+        return issued_page(request, code=None, member=member, recovery_code=code,
                       url=f"{site_url(request)}/recover/{code}")
     if action == "revoke-devices":
         member, _ = await members.revoke_devices(pool, staff, participant_id)

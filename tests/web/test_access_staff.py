@@ -143,14 +143,15 @@ async def test_participants_page_lists_people_with_their_devices(world: World) -
     a, b = world.client(), world.client()
     try:
         await join(a, first, "Ana")
-        await join(b, second, "Bo", public=True)
+        await join(b, second, "Bo <b>", public=True)
         resp = await world.staff.get(f"/inquiries/{world.inquiry_id}/participants")
+        assert "Bo &lt;b&gt;" in await resp.text(), "names are shown as typed, never as markup"
         text = page_text(await resp.text())
-        assert "Participants (2)" in text and "Ana (Panel A)" in text and "Bo (Panel A)" in text
+        assert "Participants (2)" in text and "Ana (Panel A)" in text
         resp = await world.staff.api("GET", f"/inquiries/{world.inquiry_id}/participants")
         people = await resp.json()
         assert [(p["display_name"], p["live_devices"], p["name_public"]) for p in people] == [
-            ("Ana", 1, False), ("Bo", 1, True)]
+            ("Ana", 1, False), ("Bo <b>", 1, True)]
     finally:
         await a.close()
         await b.close()
