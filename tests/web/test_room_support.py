@@ -109,7 +109,7 @@ async def make_cast(db: asyncpg.Connection, facilitators: int = 2, experts: int 
         await db.execute("INSERT INTO inquiry_staff (inquiry_id, staff_id) VALUES ($1, $2)", inquiry, sid)
         cast.staff.append((sid, await login_cookie(db, sid)))
     for i in range(experts):
-        cast.experts.append(await make_participant(db, inquiry, "expert", f"Expert {'AB'[i]}", session_id=session))
+        cast.experts.append(await make_participant(db, inquiry, "expert", f"Expert {'ABCDEFGH'[i]}", session_id=session))
     for i in range(residents):
         cast.residents.append(await make_participant(db, inquiry, "resident", f"Resident {i}",
                                                      name_public=i % 2 == 0))
