@@ -69,22 +69,14 @@ def has_three_cycle(profile: ProfileWithTies) -> bool:
     return any((b, c) in beats and (c, a) in beats for a, b in beats for c in profile.candidates)
 
 
-@ORACLE
-@given(profiles())
-def test_schulze_matches_pref_voting_beat_path(profile: Profile) -> None:
-    candidates, ballots = profile
+def check_schulze(candidates: Sequence[str], ballots: list[tuple[str, ...]], expected: ProfileWithTies) -> None:
     result = rank(candidates, ballots, Method.SCHULZE)
-    expected = pref_profile(candidates, ballots)
     check_shape(result)
     assert indices(result, result.winners) == beat_path(expected)
 
 
-@ORACLE
-@given(profiles())
-def test_ranked_pairs_matches_pref_voting(profile: Profile) -> None:
-    candidates, ballots = profile
+def check_ranked_pairs(candidates: Sequence[str], ballots: list[tuple[str, ...]], expected: ProfileWithTies) -> None:
     result = rank(candidates, ballots, Method.RANKED_PAIRS)
-    expected = pref_profile(candidates, ballots)
     check_shape(result)
     # "from_stacks" computes the same set as the default algorithm (winners
     # under some order of equal margins) without enumerating 10! orders.
@@ -93,12 +85,8 @@ def test_ranked_pairs_matches_pref_voting(profile: Profile) -> None:
     assert [candidates[i] for i in tie_broken] == list(result.order)
 
 
-@ORACLE
-@given(profiles())
-def test_borda_matches_pref_voting_domination_borda(profile: Profile) -> None:
-    candidates, ballots = profile
+def check_borda(candidates: Sequence[str], ballots: list[tuple[str, ...]], expected: ProfileWithTies) -> None:
     result = rank(candidates, ballots, Method.BORDA)
-    expected = pref_profile(candidates, ballots)
     check_shape(result)
     assert indices(result, result.winners) == borda_for_profile_with_ties(
         expected, borda_scores=domination_borda_scores
@@ -108,17 +96,27 @@ def test_borda_matches_pref_voting_domination_borda(profile: Profile) -> None:
     }
 
 
-@ORACLE
-@given(profiles())
-def test_instant_runoff_matches_pref_voting(profile: Profile) -> None:
-    candidates, ballots = profile
+def check_instant_runoff(candidates: Sequence[str], ballots: list[tuple[str, ...]], expected: ProfileWithTies) -> None:
     result = rank(candidates, ballots, Method.INSTANT_RUNOFF)
-    expected = pref_profile(candidates, ballots)
     check_shape(result)
     assert indices(result, result.winners) == instant_runoff_put(expected)
     # pref_voting eliminates tie_breaker[0] first; we eliminate the last listed.
     last_first = list(reversed(range(len(candidates))))
     assert indices(result, [result.winner]) == instant_runoff_tb(expected, tie_breaker=last_first)
+
+
+# One profile is checked against all four methods: building the profiles is
+# most of the cost, and each check is its own function, so a failure names
+# the method.
+@ORACLE
+@given(profiles())
+def test_every_method_matches_pref_voting(profile: Profile) -> None:
+    candidates, ballots = profile
+    expected = pref_profile(candidates, ballots)
+    check_schulze(candidates, ballots, expected)
+    check_ranked_pairs(candidates, ballots, expected)
+    check_borda(candidates, ballots, expected)
+    check_instant_runoff(candidates, ballots, expected)
 
 
 def test_generated_profiles_include_cycles_ties_and_partial_ballots() -> None:
