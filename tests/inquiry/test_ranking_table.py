@@ -216,3 +216,13 @@ def test_winner_searches_stop_at_their_budget() -> None:
     with pytest.raises(RankingTooHardError, match="instant-runoff: ties for fewest votes leave over 3 sets"):
         runoff_winners(profile, budget=3)
     assert runoff_winners(profile, budget=4) == {0, 1, 2}
+
+
+def test_schulze_winners_need_not_lead_the_order() -> None:
+    # A beats B 2-0; C ties both. Once A is placed, B is unbeaten and listed
+    # before C, so the second winner, C, comes last.
+    result = rank(("A", "B", "C"), [("C", "A"), ("A", "B")])
+    assert (result.winners, result.order) == ({"A", "C"}, ("A", "B", "C"))
+    assert result.reasons[1].text == (
+        "B ranks above C: neither B nor C has a beat path to the other; the tie-break order lists B before C"
+    )
