@@ -16,21 +16,13 @@ from multidict import MultiDictProxy
 from inquiry import access_member_actions as members
 from inquiry import access_staff_actions as manage
 from inquiry.access import RESIDENT_KINDS, AccessCode, CodeKind, CodeRequest, LinkRequest
-from inquiry.errors import Invalid, NotAllowed
-from inquiry.roles import Staff
-from web.identity import current_participant, current_staff, require_staff
+from inquiry.errors import Invalid
+from web.identity import require_staff
 from web.keys import CONFIG, POOL
 from web.render import render
 from web.security import own_origin
 
 FormData = MultiDictProxy[str | bytes | web.FileField]
-
-
-def manager(request: web.Request) -> Staff:
-    """Staff only; a participant's device gets 403, not the staff sign-in page."""
-    if current_staff(request) is None and current_participant(request) is not None:
-        raise NotAllowed("This is for the inquiry's organisers; you are signed in as a participant.")
-    return require_staff(request)
 
 
 def site_url(request: web.Request) -> str:
@@ -69,13 +61,13 @@ def issued_page(request: web.Request, **context: object) -> web.Response:
 
 
 async def access_page(request: web.Request) -> web.Response:
-    view = await manage.overview(request.app[POOL], manager(request), int_id(request, "inquiry_id"))
+    view = await manage.overview(request.app[POOL], require_staff(request), int_id(request, "inquiry_id"))
     return render(request, "access/staff_access.html", view=view, now=datetime.now(UTC),
                   made=request.query.get("made", ""), links=RESIDENT_KINDS)
 
 
 async def generate(request: web.Request) -> web.Response:
-    staff, inquiry_id, data = manager(request), int_id(request, "inquiry_id"), await request.post()
+    staff, inquiry_id, data = require_staff(request), int_id(request, "inquiry_id"), await request.post()
     kind = str(data.get("kind", ""))
     if kind not in RESIDENT_KINDS:
         raise Invalid("Choose single-use codes or an open code.")
@@ -89,7 +81,7 @@ async def generate(request: web.Request) -> web.Response:
 
 
 async def create_link(request: web.Request) -> web.Response:
-    staff, inquiry_id, data = manager(request), int_id(request, "inquiry_id"), await request.post()
+    staff, inquiry_id, data = require_staff(request), int_id(request, "inquiry_id"), await request.post()
     kind = str(data.get("kind", ""))
     if kind not in (CodeKind.EXPERT, CodeKind.OBSERVER):
         raise Invalid("Choose an expert link or an observer link.")
@@ -104,12 +96,12 @@ async def create_link(request: web.Request) -> web.Response:
 
 
 async def revoke(request: web.Request) -> web.Response:
-    code = await manage.revoke_code(request.app[POOL], manager(request), int_id(request, "code_id"))
+    code = await manage.revoke_code(request.app[POOL], require_staff(request), int_id(request, "code_id"))
     raise web.HTTPSeeOther(f"/inquiries/{code.inquiry_id}/access")
 
 
 async def reissue(request: web.Request) -> web.Response:
-    issued = await manage.reissue_code(request.app[POOL], manager(request), int_id(request, "code_id"))
+    issued = await manage.reissue_code(request.app[POOL], require_staff(request), int_id(request, "code_id"))
     return issued_page(request, code=issued.code,
                        url=code_url(request, issued.code, issued.secret), recovery_code=None, member=None)
 
@@ -120,7 +112,7 @@ def qr_svg(url: str) -> Markup:
 
 
 async def print_page(request: web.Request) -> web.Response:
-    view = await manage.overview(request.app[POOL], manager(request), int_id(request, "inquiry_id"))
+    view = await manage.overview(request.app[POOL], require_staff(request), int_id(request, "inquiry_id"))
     now, label = datetime.now(UTC), request.query.get("label")
     cards = [(c, code_url(request, c), qr_svg(code_url(request, c) or ""))
              for c in view.codes
@@ -129,13 +121,13 @@ async def print_page(request: web.Request) -> web.Response:
 
 
 async def participants_page(request: web.Request) -> web.Response:
-    inquiry, people = await members.list_members(request.app[POOL], manager(request),
+    inquiry, people = await members.list_members(request.app[POOL], require_staff(request),
                                                  int_id(request, "inquiry_id"))
     return render(request, "access/staff_participants.html", inquiry=inquiry, people=people)
 
 
 async def member_action(request: web.Request) -> web.Response:
-    staff, pool, participant_id = manager(request), request.app[POOL], int_id(request, "participant_id")
+    staff, pool, participant_id = require_staff(request), request.app[POOL], int_id(request, "participant_id")
     action = request.match_info["action"]
     if action == "reissue-access":
         member, code = await members.reissue_access(pool, staff, participant_id)
