@@ -20,7 +20,13 @@ from collections.abc import Callable, Iterable, Sequence
 
 from inquiry.ranking_borda import borda
 from inquiry.ranking_pairs import ranked_pairs
-from inquiry.ranking_profile import BallotError, PairwiseTable, Profile, make_profile, pairwise_table
+from inquiry.ranking_profile import (
+    BallotError,
+    PairwiseTable,
+    Profile,
+    make_profile,
+    pairwise_table,
+)
 from inquiry.ranking_result import Method, RankingResult, RankingTooHardError, Reason
 from inquiry.ranking_runoff import instant_runoff
 from inquiry.ranking_schulze import schulze

@@ -15,6 +15,7 @@ Full order: by score, highest first; equal scores in tie-break order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from inquiry.ranking_profile import PairwiseTable, Profile
@@ -53,7 +54,7 @@ def borda(profile: Profile, table: PairwiseTable) -> RankingResult:
         winners=frozenset(names[i] for i, s in enumerate(scores) if s == best),
         order=tuple(names[i] for i in order),
         pairwise=table,
-        reasons=tuple(_reason(names[a], names[b], scores[a], scores[b]) for a, b in zip(order, order[1:])),
+        reasons=tuple(_reason(names[a], names[b], scores[a], scores[b]) for a, b in pairwise(order)),
         detail=BordaDetail(names, tuple(scores)),
     )
 

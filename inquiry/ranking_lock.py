@@ -53,7 +53,9 @@ class Lock:
         return frozenset(i for i in range(len(self.reach)) if not (covered >> i) & 1)
 
 
-def possible_winners(size: int, groups: Sequence[Sequence[Edge]], budget: int = STATE_BUDGET) -> frozenset[int]:
+def possible_winners(
+    size: int, groups: Sequence[Sequence[Edge]], budget: int = STATE_BUDGET
+) -> frozenset[int]:
     """Union of `Lock.tops()` over every order of the edges within each group.
 
     `groups` are the positive-margin edges, one group per margin, strongest

@@ -19,7 +19,7 @@ states and gives up with `RankingTooHardError` past `STATE_BUDGET`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, pairwise
 from typing import Any
 
 from inquiry.ranking_lock import Lock, possible_winners
@@ -65,7 +65,12 @@ def ranked_pairs(profile: Profile, table: PairwiseTable) -> RankingResult:
     m = profile.size
     margins = table.margins()
     edges = sorted(
-        ((a, b) for a in range(m) for b in range(m) if a != b and (margins[a][b] > 0 or (margins[a][b] == 0 and a < b))),
+        (
+            (a, b)
+            for a in range(m)
+            for b in range(m)
+            if a != b and (margins[a][b] > 0 or (margins[a][b] == 0 and a < b))
+        ),
         key=lambda e: (-margins[e[0]][e[1]], e),
     )
     lock = Lock.empty(m)
@@ -79,7 +84,8 @@ def ranked_pairs(profile: Profile, table: PairwiseTable) -> RankingResult:
     winners = possible_winners(m, groups)
     names = profile.candidates
     turns = tuple(
-        Turn(names[a], names[b], table.counts[a][b], table.counts[b][a], ok) for (a, b), ok in zip(edges, locked)
+        Turn(names[a], names[b], table.counts[a][b], table.counts[b][a], ok)
+        for (a, b), ok in zip(edges, locked)
     )
     return RankingResult(
         method=Method.RANKED_PAIRS,
@@ -88,7 +94,7 @@ def ranked_pairs(profile: Profile, table: PairwiseTable) -> RankingResult:
         winners=frozenset(names[i] for i in winners),
         order=tuple(names[i] for i in order),
         pairwise=table,
-        reasons=tuple(_reason(turns, names[a], names[b]) for a, b in zip(order, order[1:])),
+        reasons=tuple(_reason(turns, names[a], names[b]) for a, b in pairwise(order)),
         detail=RankedPairsDetail(turns),
     )
 
@@ -96,7 +102,9 @@ def ranked_pairs(profile: Profile, table: PairwiseTable) -> RankingResult:
 def _reason(turns: tuple[Turn, ...], above: str, below: str) -> Reason:
     # Adjacent proposals are ordered by a pair locked directly: a path through
     # a third proposal would put that proposal between them.
-    number, turn = next((k, t) for k, t in enumerate(turns, 1) if (t.winner, t.loser) == (above, below) and t.locked)
+    number, turn = next(
+        (k, t) for k, t in enumerate(turns, 1) if (t.winner, t.loser) == (above, below) and t.locked
+    )
     if turn.margin == 0:
         text = (
             f"{above} ranks above {below}: they are tied head to head ({turn.votes_for} to {turn.votes_against}) "
@@ -111,4 +119,3 @@ def _reason(turns: tuple[Turn, ...], above: str, below: str) -> Reason:
     if any(t.margin == turn.margin and not t.locked for t in turns):
         text += "; pairs with equal margins are taken in tie-break order"
     return Reason(above, below, text, False)
-

@@ -93,8 +93,7 @@ class PairwiseTable:
         """`{a: {b: prefer(a, b)}}` for every a != b."""
         names = self.candidates
         return {
-            names[i]: {names[j]: n for j, n in enumerate(row) if j != i}
-            for i, row in enumerate(self.counts)
+            names[i]: {names[j]: n for j, n in enumerate(row) if j != i} for i, row in enumerate(self.counts)
         }
 
 

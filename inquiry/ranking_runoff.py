@@ -27,7 +27,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from inquiry.ranking_profile import PairwiseTable, Profile
-from inquiry.ranking_result import Method, RankingResult, RankingTooHardError, Reason, tie_break_text
+from inquiry.ranking_result import (
+    Method,
+    RankingResult,
+    RankingTooHardError,
+    Reason,
+    tie_break_text,
+)
 
 STATE_BUDGET = 20_000
 """Sets of continuing proposals the winner search may tally."""

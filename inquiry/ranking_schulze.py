@@ -3,9 +3,9 @@
 There is a link a→b when more ballots put a above b than b above a; its
 strength is that margin. A path's strength is its weakest link, and p[a][b]
 is the strength of the strongest path from a to b (0 when there is none).
-a beats b when p[a][b] > p[b][a]; this relation is transitive (proved in Schulze 2011,
-Social Choice and Welfare 36). Winners: the proposals nobody beats, which is what
-`pref_voting.margin_based_methods.beat_path` returns.
+a beats b when p[a][b] > p[b][a]; this relation is transitive (proved in
+Schulze 2011, Social Choice and Welfare 36). Winners: the proposals nobody
+beats, which is what `pref_voting.margin_based_methods.beat_path` returns.
 
 Full order: repeatedly take, among the proposals not yet placed, those no
 other unplaced proposal beats, and place the one listed first in the
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from inquiry.ranking_profile import PairwiseTable, Profile
@@ -98,7 +99,7 @@ def schulze(profile: Profile, table: PairwiseTable) -> RankingResult:
         winners=frozenset(names[i] for i in winners),
         order=tuple(names[i] for i in order),
         pairwise=table,
-        reasons=tuple(_reason(names, margins, p, a, b) for a, b in zip(order, order[1:])),
+        reasons=tuple(_reason(names, margins, p, a, b) for a, b in pairwise(order)),
         detail=SchulzeDetail(names, tuple(tuple(row) for row in p)),
     )
 
@@ -110,7 +111,9 @@ def _reason(names: tuple[str, ...], margins: list[list[int]], p: list[list[int]]
             why = f"neither {ahead} nor {behind} has a beat path to the other"
         else:
             why = f"the strongest paths between {ahead} and {behind} both have strength {p[a][b]}"
-        return Reason(ahead, behind, f"{ahead} ranks above {behind}: {why}; {tie_break_text(ahead, behind)}", True)
+        return Reason(
+            ahead, behind, f"{ahead} ranks above {behind}: {why}; {tie_break_text(ahead, behind)}", True
+        )
     route = "→".join(names[i] for i in path_of(margins, a, b, p[a][b]))
     if p[b][a] == 0:
         against = f"{behind} has no beat path to {ahead}"

@@ -19,9 +19,16 @@ from collections.abc import Sequence
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pref_voting.iterative_methods import instant_runoff_put, instant_runoff_tb
-from pref_voting.margin_based_methods import beat_path, ranked_pairs, ranked_pairs_defeat_tb
+from pref_voting.margin_based_methods import (
+    beat_path,
+    ranked_pairs,
+    ranked_pairs_defeat_tb,
+)
 from pref_voting.profiles_with_ties import ProfileWithTies
-from pref_voting.scoring_methods import borda_for_profile_with_ties, domination_borda_scores
+from pref_voting.scoring_methods import (
+    borda_for_profile_with_ties,
+    domination_borda_scores,
+)
 
 from inquiry.ranking import Method, RankingResult, rank
 
@@ -35,7 +42,9 @@ Profile = tuple[tuple[str, ...], list[tuple[str, ...]]]
 def profiles(draw: st.DrawFn) -> Profile:
     size = draw(st.integers(1, len(NAMES)))
     candidates = tuple(draw(st.permutations(NAMES))[:size])
-    ballot = st.tuples(st.permutations(candidates), st.integers(0, size)).map(lambda pk: tuple(pk[0][: pk[1]]))
+    ballot = st.tuples(st.permutations(candidates), st.integers(0, size)).map(
+        lambda pk: tuple(pk[0][: pk[1]])
+    )
     kinds = draw(st.lists(st.tuples(ballot, st.integers(1, 3)), max_size=6))
     if size >= 3 and draw(st.booleans()):
         # The rotations of one order (a Latin square) make a majority cycle.
@@ -69,13 +78,17 @@ def has_three_cycle(profile: ProfileWithTies) -> bool:
     return any((b, c) in beats and (c, a) in beats for a, b in beats for c in profile.candidates)
 
 
-def check_schulze(candidates: Sequence[str], ballots: list[tuple[str, ...]], expected: ProfileWithTies) -> None:
+def check_schulze(
+    candidates: Sequence[str], ballots: list[tuple[str, ...]], expected: ProfileWithTies
+) -> None:
     result = rank(candidates, ballots, Method.SCHULZE)
     check_shape(result)
     assert indices(result, result.winners) == beat_path(expected)
 
 
-def check_ranked_pairs(candidates: Sequence[str], ballots: list[tuple[str, ...]], expected: ProfileWithTies) -> None:
+def check_ranked_pairs(
+    candidates: Sequence[str], ballots: list[tuple[str, ...]], expected: ProfileWithTies
+) -> None:
     result = rank(candidates, ballots, Method.RANKED_PAIRS)
     check_shape(result)
     # "from_stacks" computes the same set as the default algorithm (winners
@@ -96,7 +109,9 @@ def check_borda(candidates: Sequence[str], ballots: list[tuple[str, ...]], expec
     }
 
 
-def check_instant_runoff(candidates: Sequence[str], ballots: list[tuple[str, ...]], expected: ProfileWithTies) -> None:
+def check_instant_runoff(
+    candidates: Sequence[str], ballots: list[tuple[str, ...]], expected: ProfileWithTies
+) -> None:
     result = rank(candidates, ballots, Method.INSTANT_RUNOFF)
     check_shape(result)
     assert indices(result, result.winners) == instant_runoff_put(expected)

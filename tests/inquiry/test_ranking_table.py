@@ -35,10 +35,10 @@ WIKIPEDIA = [
             "B ranks above C: the strongest path B→C has strength 3, while C's strongest path back, C→A→B, has strength 1",
         ]),
         (Method.RANKED_PAIRS, {"A"}, ("A", "B", "C"), [
-            "A ranks above B: the majority for A over B (5 to 2, margin 3) was locked at turn 1 of 3, "
-            "as no majority locked before it contradicted it",
-            "B ranks above C: the majority for B over C (5 to 2, margin 3) was locked at turn 2 of 3, "
-            "as no majority locked before it contradicted it",
+            ("A ranks above B: the majority for A over B (5 to 2, margin 3) was locked at turn 1 of 3, "
+             "as no majority locked before it contradicted it"),
+            ("B ranks above C: the majority for B over C (5 to 2, margin 3) was locked at turn 2 of 3, "
+             "as no majority locked before it contradicted it"),
         ]),
         (Method.BORDA, {"A"}, ("A", "B", "C"), [
             "A ranks above B: Borda score 8 against 7",
@@ -48,12 +48,14 @@ WIKIPEDIA = [
         # hands its votes to A; eliminating B instead would elect C.
         (Method.INSTANT_RUNOFF, {"A", "C"}, ("A", "B", "C"), [
             "A ranks above B: B was eliminated in round 2 with the fewest votes (2; A had 5)",
-            "B ranks above C: C was eliminated in round 1, tied with B for the fewest votes (2); "
-            "the tie-break order lists B before C",
+            ("B ranks above C: C was eliminated in round 1, tied with B for the fewest votes (2); "
+             "the tie-break order lists B before C"),
         ]),
     ],
 )  # fmt: skip
-def test_cycle_with_unequal_margins(method: Method, winners: set[str], order: tuple[str, ...], texts: list[str]) -> None:
+def test_cycle_with_unequal_margins(
+    method: Method, winners: set[str], order: tuple[str, ...], texts: list[str]
+) -> None:
     result = rank(("A", "B", "C"), CYCLE, method)
     assert (result.winners, result.order) == (winners, order)
     assert [r.text for r in result.reasons] == texts
@@ -75,7 +77,9 @@ def test_cycle_with_unequal_margins(method: Method, winners: set[str], order: tu
         (Method.INSTANT_RUNOFF, ("A", "B", "C"), ("A", "B", "C")),
     ],
 )
-def test_perfect_cycle_is_decided_by_the_listing_order(method: Method, listed: tuple[str, ...], order: tuple[str, ...]) -> None:
+def test_perfect_cycle_is_decided_by_the_listing_order(
+    method: Method, listed: tuple[str, ...], order: tuple[str, ...]
+) -> None:
     result = rank(listed, LATIN, method)
     assert result.winners == {"A", "B", "C"}
     assert result.decided_by_tie_break
@@ -167,8 +171,20 @@ def test_instant_runoff_counts_exhausted_ballots() -> None:
     result = rank(("A", "B", "C"), ballots, Method.INSTANT_RUNOFF)
     rounds = result.detail.to_dict()["rounds"]
     assert rounds == [
-        {"round": 1, "votes": {"A": 2, "B": 2, "C": 1}, "exhausted": 0, "eliminated": "C", "tied_for_fewest": ["C"]},
-        {"round": 2, "votes": {"A": 2, "B": 2}, "exhausted": 1, "eliminated": "B", "tied_for_fewest": ["A", "B"]},
+        {
+            "round": 1,
+            "votes": {"A": 2, "B": 2, "C": 1},
+            "exhausted": 0,
+            "eliminated": "C",
+            "tied_for_fewest": ["C"],
+        },
+        {
+            "round": 2,
+            "votes": {"A": 2, "B": 2},
+            "exhausted": 1,
+            "eliminated": "B",
+            "tied_for_fewest": ["A", "B"],
+        },
     ]
     assert (result.winners, result.order) == ({"A", "B"}, ("A", "B", "C"))
 
@@ -184,7 +200,14 @@ def test_to_dict_is_the_published_json() -> None:
         "decided_by_tie_break": False,
         "order": ["A", "B"],
         "pairwise": {"B": {"A": 1}, "A": {"B": 2}},
-        "reasons": [{"above": "A", "below": "B", "text": "A ranks above B: Borda score 2 against 1", "by_tie_break": False}],
+        "reasons": [
+            {
+                "above": "A",
+                "below": "B",
+                "text": "A ranks above B: Borda score 2 against 1",
+                "by_tie_break": False,
+            }
+        ],
         "detail": {"scores": {"B": 1, "A": 2}},
     }
 
@@ -200,7 +223,9 @@ def test_to_dict_is_the_published_json() -> None:
         ("AB", [], "candidates must be a sequence of proposal ids, not one string"),
     ],
 )
-def test_refused_input_names_the_problem(candidates: tuple[str, ...], ballots: list[tuple[str, ...]], message: str) -> None:
+def test_refused_input_names_the_problem(
+    candidates: tuple[str, ...], ballots: list[tuple[str, ...]], message: str
+) -> None:
     with pytest.raises(BallotError, match=f"^{re.escape(message)}$"):
         rank(candidates, ballots)
 
@@ -210,7 +235,9 @@ def test_winner_searches_stop_at_their_budget() -> None:
     # choice of the first pair to lock (or proposal to eliminate).
     profile = make_profile(("A", "B", "C"), LATIN)
     margin_one = [[(0, 1), (1, 2), (2, 0)]]
-    with pytest.raises(RankingTooHardError, match="ranked pairs: equal margins leave over 3 tie-breaking states"):
+    with pytest.raises(
+        RankingTooHardError, match="ranked pairs: equal margins leave over 3 tie-breaking states"
+    ):
         possible_winners(3, margin_one, budget=3)
     assert possible_winners(3, margin_one, budget=4) == {0, 1, 2}
     with pytest.raises(RankingTooHardError, match="instant-runoff: ties for fewest votes leave over 3 sets"):
