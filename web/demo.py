@@ -2,7 +2,8 @@
 
 Each run adds a new inquiry with one session tomorrow, a new convenor and a new
 facilitator (numbered, so a second run never clashes with the first), five
-single-use resident codes, one open resident code and an expert link. The
+single-use resident codes, one open resident code and an expert link, made by
+the same actions as the staff pages (so they are audited the same way). The
 passwords and the expert link are printed once: only their hashes are stored.
 """
 
@@ -16,19 +17,21 @@ from datetime import UTC, datetime, time, timedelta
 
 import asyncpg
 
+from inquiry import access_staff_actions as access
 from inquiry import inquiries_actions as inquiries
-from inquiry.audit_db import insert_audit
-from inquiry.identity_db import staff_from_row
+from inquiry import staff_actions
+from inquiry.access import CodeKind, CodeRequest, LinkRequest
+from inquiry.errors import ActionError
 from inquiry.inquiries_input import InquiryDraft
-from inquiry.passwords import hash_password
 from inquiry.roles import Staff
-from inquiry.tokens import format_code, hash_secret, new_code, new_secret
+from inquiry.tokens import format_code
 from web.config import Config
 from web.database import open_database
 from web.migrations import MigrationError, migrate
 
 RESIDENT_CODES = 5
 OPEN_CODE_USES = 50
+OPEN_CODE_DAYS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,36 +45,18 @@ class Seeded:
     expert_secret: str
 
 
-async def _staff(conn: asyncpg.Connection, role: str, run: int) -> tuple[Staff, str]:
+async def _staff(pool: asyncpg.Pool, role: str, run: int) -> tuple[Staff, str]:
     password = secrets.token_urlsafe(12)
-    row = await conn.fetchrow(
-        """INSERT INTO staff (email, display_name, role, password_hash)
-           VALUES ($1, $2, $3, $4)
-           RETURNING id, email, display_name, role, disabled_at""",
-        f"demo-{role}-{run}@example.org", f"Demo {role} {run}", role, hash_password(password),
-    )
-    return staff_from_row(row), password
-
-
-async def _code(conn: asyncpg.Connection, inquiry_id: int, by: int, kind: str, max_uses: int) -> str:
-    while True:  # 23**8 codes: a clash is rare, and drawing again settles it
-        code = new_code()
-        inserted = await conn.fetchval(
-            """INSERT INTO access_codes (inquiry_id, kind, code, label, max_uses, created_by)
-               VALUES ($1, $2, $3, 'demo', $4, $5)
-               ON CONFLICT (code) DO NOTHING
-               RETURNING id""",
-            inquiry_id, kind, code, max_uses, by,
-        )
-        if inserted is not None:
-            return code
+    account = await staff_actions.create_staff(pool, f"demo-{role}-{run}@example.org", role,
+                                               f"Demo {role} {run}", password)
+    return Staff(account.id, account.email, account.display_name, account.role, active=True), password
 
 
 async def seed(pool: asyncpg.Pool) -> Seeded:
-    async with pool.acquire() as conn, conn.transaction():
+    async with pool.acquire() as conn:
         run = 1 + await conn.fetchval("SELECT count(*) FROM staff WHERE email LIKE 'demo-convenor-%'")
-        convenor, convenor_password = await _staff(conn, "convenor", run)
-        facilitator, facilitator_password = await _staff(conn, "facilitator", run)
+    convenor, convenor_password = await _staff(pool, "convenor", run)
+    facilitator, facilitator_password = await _staff(pool, "facilitator", run)
     inquiry = await inquiries.create_inquiry(pool, convenor, InquiryDraft(
         title=f"Greener streets (demo {run})",
         question="How should we spend 50,000 EUR to make our streets greener and safer?",
@@ -80,22 +65,19 @@ async def seed(pool: asyncpg.Pool) -> Seeded:
     tomorrow = datetime.combine(datetime.now(UTC).date() + timedelta(days=1), time(18, 0), UTC)
     session = await inquiries.add_session(pool, convenor, inquiry.id, "Evening session", tomorrow)
     await inquiries.assign_facilitator(pool, convenor, inquiry.id, facilitator.id)
-    async with pool.acquire() as conn, conn.transaction():
-        codes = [await _code(conn, inquiry.id, convenor.id, "resident_single", 1) for _ in range(RESIDENT_CODES)]
-        open_code = await _code(conn, inquiry.id, convenor.id, "resident_open", OPEN_CODE_USES)
-        expert_secret = new_secret()
-        await conn.execute(
-            """INSERT INTO access_codes (inquiry_id, session_id, kind, secret_hash, label, max_uses, created_by)
-               VALUES ($1, $2, 'expert', $3, 'demo expert', 1, $4)""",
-            inquiry.id, session.id, hash_secret(expert_secret), convenor.id,
-        )
-        await insert_audit(conn, "demo.seeded", staff_id=convenor.id, inquiry_id=inquiry.id,
-                           detail={"resident_codes": RESIDENT_CODES, "open_code_uses": OPEN_CODE_USES,
-                                   "expert_links": 1})
+    residents = await access.generate_codes(pool, convenor, inquiry.id, CodeRequest(
+        CodeKind.RESIDENT_SINGLE, count=RESIDENT_CODES, label="demo"))
+    open_code = await access.generate_codes(pool, convenor, inquiry.id, CodeRequest(
+        CodeKind.RESIDENT_OPEN, label="demo, open", max_uses=OPEN_CODE_USES, expires_days=OPEN_CODE_DAYS))
+    expert = await access.create_link(pool, convenor, inquiry.id, LinkRequest(
+        CodeKind.EXPERT, label="Dr Demo, urban ecologist", session_id=session.id))
+    codes = [c.code for c in residents if c.code]
+    if len(codes) != RESIDENT_CODES or not open_code[0].code or not expert.secret:
+        raise RuntimeError("the access actions returned codes without their values")
     return Seeded(run, inquiry.id, session.id,
                   [("convenor", convenor.email, convenor_password),
                    ("facilitator", facilitator.email, facilitator_password)],
-                  codes, open_code, expert_secret)
+                  codes, open_code[0].code, expert.secret)
 
 
 def site_url(config: Config) -> str:
@@ -115,7 +97,7 @@ Staff sign-in at {site}/login (these passwords are shown only now):
 
 Resident codes (single use; type one at {site}/join, or open its link on a phone):
 {codes}
-Open resident code, up to {OPEN_CODE_USES} people: {format_code(s.open_code)}   {site}/join/{s.open_code}
+Open resident code, up to {OPEN_CODE_USES} people for {OPEN_CODE_DAYS} days: {format_code(s.open_code)}   {site}/join/{s.open_code}
 
 Expert link for session {s.session_id} (single use, shown only now):
   {site}/expert/{s.expert_secret}
@@ -137,8 +119,8 @@ def demo_command(config: Config) -> int:
     try:
         with open_database(config) as db:
             seeded = asyncio.run(_run(db.url))
-    except MigrationError as err:
-        print(f"oxpecker: {err}", file=sys.stderr)
+    except (MigrationError, ActionError) as err:
+        print(f"oxpecker: demo not created: {err}", file=sys.stderr)
         return 1
     print(explain(seeded, site_url(config)))
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import signal
 import socket
@@ -21,6 +22,7 @@ import psutil
 import pytest
 
 from tests.factories import login_cookie, make_staff
+from tests.web.conftest import Server
 from web.embedded import EmbeddedPostgres
 from web.migrations import migrate
 
@@ -78,6 +80,8 @@ async def test_backup_restores_into_a_fresh_data_folder_and_restore_refuses_what
     original = await snapshot(first)
     assert len(original["inquiries"]) == 1 and len(original["access_codes"]) == 7
 
+    # A folder a server has already started on holds only migration bookkeeping: not data to protect.
+    assert oxpecker("migrate", "--data-dir", str(second)).returncode == 0
     restored = oxpecker("restore", str(backup_file), "--data-dir", str(second))
     assert restored.returncode == 0 and "Restored" in restored.stderr, restored.stderr
     assert await snapshot(second) == original
@@ -101,6 +105,34 @@ async def test_backup_restores_into_a_fresh_data_folder_and_restore_refuses_what
     replaced = oxpecker("restore", str(backup_file), "--data-dir", str(second), "--yes")
     assert replaced.returncode == 0, replaced.stderr
     assert await snapshot(second) == original
+
+
+async def test_demo_prints_logins_and_codes_that_work(server: Server, db: asyncpg.Connection) -> None:
+    env = {**operator_env(), "DATABASE_URL": server.db_url}
+    runs = [subprocess.run([OXPECKER, "demo"], env=env, capture_output=True, text=True, timeout=120)
+            for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
+    out = runs[1].stdout
+    assert "Demo inquiry 2 created" in out
+    email, password = re.search(r"convenor\s+(\S+@example\.org)\s+password: (\S+)", out).groups()  # type: ignore[union-attr]
+    code = re.search(r"/join/([A-Z0-9]{8})", out)[1]  # type: ignore[index]
+    expert = re.search(r"/expert/(\S+)", out)[1]  # type: ignore[index]
+    c = server.client()
+    try:
+        signed_in = await c.post_form("/login", {"email": email, "password": password})
+        assert signed_in.status == 200
+        listing = await (await c.get("/inquiries")).text()
+        assert "Greener streets (demo 2)" in listing and "Greener streets (demo 1)" in listing
+    finally:
+        await c.close()
+    for path in (f"/join/{code}", f"/expert/{expert}"):
+        resident = server.client()
+        try:
+            assert (await resident.get(path)).status == 200, path
+        finally:
+            await resident.close()
+    assert await db.fetchval("SELECT count(*) FROM access_codes") == 14
+    assert await db.fetchval("SELECT count(*) FROM inquiry_staff") == 2
 
 
 def free_port() -> int:
