@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import itemgetter
+
 from budget.election import Ballot, Project, VoteType
 from budget.pabulib_error import PabulibError, parse_amount
 
@@ -63,9 +66,10 @@ def read_ballots(
     if with_points and points_at is None:
         raise PabulibError(line, f"{vote_type} VOTES header has no points column")
     others = [i for i, c in enumerate(columns) if c not in VOTE_KEYS]
+    pick_extra = _picker(others)
     # Interning: every ballot shares the PROJECTS strings (131,778 Wroclaw
     # ballots would otherwise hold their own copies).
-    known = {p.id: p.id for p in projects}
+    lookup = {p.id: p.id for p in projects}.__getitem__
     width = len(columns)
     ballots: list[Ballot] = []
     append = ballots.append
@@ -75,20 +79,28 @@ def read_ballots(
         field = row[vote_at]
         try:
             # Fast path: a clean comma list of known ids (all 14 shared files).
-            ids = tuple([known[t] for t in field.split(",")]) if field else ()
+            ids = tuple(map(lookup, field.split(","))) if field else ()
         except KeyError:
-            ids = _ids(field, known, number)
+            ids = _ids(field, {p.id: p.id for p in projects}, number)
         voter = row[id_at].strip() if id_at is not None else ""
-        extra = tuple([row[i] for i in others]) if others else ()
         if with_points:
             raw_points = row[points_at].strip() if points_at is not None else ""
-            points = _points(raw_points, ids, number)
-            append(Ballot(ids, points, voter, extra))
+            append(Ballot(ids, _points(raw_points, ids, number), voter, pick_extra(row)))
         else:
-            if len(set(ids)) != len(ids):
+            if len(ids) > 1 and len(set(ids)) != len(ids):
                 ids = tuple(dict.fromkeys(ids))
-            append(Ballot(ids, None, voter, extra))
+            append(Ballot(ids, None, voter, pick_extra(row)))
     return tuple(ballots)
+
+
+def _picker(indexes: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """A function taking those fields of a row, as a tuple (itemgetter runs in C)."""
+    if not indexes:
+        return lambda row: ()
+    if len(indexes) == 1:
+        only = indexes[0]
+        return lambda row: (row[only],)
+    return itemgetter(*indexes)
 
 
 def _ids(field: str, known: dict[str, str], number: int) -> tuple[str, ...]:
