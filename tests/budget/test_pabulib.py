@@ -65,6 +65,14 @@ def test_bom_crlf_blank_lines_and_empty_ballots_are_read() -> None:
     assert [b.projects for b in e.ballots] == [("1", "2"), (), ("2", "1")]
 
 
+def test_spreadsheet_export_with_padded_lines() -> None:
+    pad = ";" * 30
+    text = f"META{pad}\nkey;value{pad}\nbudget;10{pad}\nvote_type;approval{pad}\nPROJECTS{pad}\n" \
+        f"project_id;cost\n1;5{pad}\nVOTES{pad}\nvoter_id;vote\nv;1{pad}\n"
+    e = parse_pabulib(text)
+    assert e.budget == 10 and e.ballots[0].projects == ("1",)
+
+
 def test_sections_in_any_order_and_short_rows_padded() -> None:
     text = "VOTES\nvoter_id;vote;sex\n1;a\nPROJECTS\nproject_id;cost;name\na;3\nMETA\nkey;value\nbudget;3\nvote_type;ordinal\n"
     e = parse_pabulib(text)
