@@ -23,8 +23,8 @@ async def test_convenor_sees_accounts_their_states_and_every_change(server: Serv
         listed = await (await boss.api("GET", "/staff")).json()
     finally:
         await boss.close()
-    assert "pending@example.org facilitator invited (no password yet)" in text
-    assert "worker@example.org facilitator active" in text
+    assert "pending@example.org facilitator · invited (no password yet)" in text
+    assert "worker@example.org facilitator · active" in text
     log = text[text.index("Account changes"):]
     assert log.index("boss@example.org enabled worker@example.org") < log.index(
         "boss@example.org disabled worker@example.org") < log.index("boss@example.org invited fay@example.org")
