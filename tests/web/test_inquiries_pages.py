@@ -102,8 +102,9 @@ async def test_sessions_are_added_in_the_inquiry_time_zone(convenor: Client, db:
     resp = await convenor.post_form(f"/inquiries/{inquiry_id}/sessions",
                                     {"title": "Opening evening", "scheduled_at": NEXT_JULY})
     assert resp.status == 200 and "Session added." in await resp.text()
-    at = await db.fetchval("SELECT scheduled_at FROM sessions WHERE inquiry_id = $1", inquiry_id)
+    session_id, at = await db.fetchrow("SELECT id, scheduled_at FROM sessions WHERE inquiry_id = $1", inquiry_id)
     assert at.astimezone(UTC).strftime("%H:%M") == "17:30"  # 18:30 in London in July is 17:30 UTC
+    assert f'href="/s/{session_id}/console"' in await resp.text()
     assert "Opening evening" in page_text(await resp.text()) and "18:30" in page_text(await resp.text())
 
 
