@@ -4,7 +4,6 @@ Forged requests (no CSRF token, another site's Origin) are refused on forms and 
 from __future__ import annotations
 
 import asyncpg
-import pytest
 
 from tests.web.conftest import Client, Server
 from tests.web.test_staff_support import account, counts, resident, signed_in
@@ -31,34 +30,32 @@ async def request(client: Client, kind: str, method: str, path: str, body: dict[
     return (await client.post_form(path, body or {}, allow_redirects=False)).status
 
 
-@pytest.mark.parametrize(("kind", "method", "path", "body"),
-                         [("page", *p) for p in PAGES] + [("api", *a) for a in API])
-async def test_a_residents_phone_gets_403_on_every_staff_route(
-        server: Server, db: asyncpg.Connection, kind: str, method: str, path: str,
-        body: dict[str, str] | None) -> None:
+async def test_a_residents_phone_gets_403_on_every_staff_route(server: Server, db: asyncpg.Connection) -> None:
     phone = await resident(server, db)
     other = await account(db, "other@example.org", "facilitator")
     before = await counts(db)
     try:
-        assert await request(phone, kind, method, path, body, other) == 403
+        refused = {(kind, m, p): await request(phone, kind, m, p, body, other)
+                   for kind, routes in (("page", PAGES), ("api", API)) for m, p, body in routes}
     finally:
         await phone.close()
+    assert refused == {route: 403 for route in refused}
     assert await counts(db) == before
 
 
-@pytest.mark.parametrize(("kind", "method", "path", "body"),
-                         [("page", *p) for p in CONVENOR_ONLY_PAGES] + [("api", *a) for a in CONVENOR_ONLY_API])
-async def test_a_facilitator_gets_403_on_convenor_routes(
-        server: Server, db: asyncpg.Connection, kind: str, method: str, path: str,
-        body: dict[str, str] | None) -> None:
+async def test_a_facilitator_gets_403_on_convenor_routes(server: Server, db: asyncpg.Connection) -> None:
     facilitator, _ = await signed_in(server, db, "fac@example.org", "facilitator")
     other = await account(db, "other@example.org", "facilitator")
     await db.execute("UPDATE staff SET disabled_at = now() WHERE id = $1", other)  # so enable would change it
     before = await counts(db)
     try:
-        assert await request(facilitator, kind, method, path, body, other) == 403
+        refused = {(kind, m, p): await request(facilitator, kind, m, p, body, other)
+                   for kind, routes in (("page", CONVENOR_ONLY_PAGES), ("api", CONVENOR_ONLY_API))
+                   for m, p, body in routes}
     finally:
         await facilitator.close()
+    assert refused == {route: 403 for route in refused}
+    assert len(refused) == 9
     assert await counts(db) == before
     assert await db.fetchval("SELECT disabled_at IS NOT NULL FROM staff WHERE id = $1", other)
 
@@ -85,38 +82,40 @@ async def test_nobody_signed_in_is_sent_to_sign_in_or_refused(client: Client, db
         assert await request(client, "page", method, path, body, other) == 403
 
 
-@pytest.mark.parametrize(("method", "path", "body"), [("POST", "/login", {"email": "a@example.org", "password": "x" * 12})]
-                         + [a for a in API if a[0] == "POST"])
 async def test_api_without_the_csrf_header_or_from_another_site_is_refused(
-        server: Server, db: asyncpg.Connection, method: str, path: str, body: dict[str, str] | None) -> None:
+        server: Server, db: asyncpg.Connection) -> None:
     boss, _ = await signed_in(server, db)
     other = await account(db, "other@example.org", "facilitator")
-    url = server.url + "/api/v1" + path.replace("{id}", str(other))
+    posts = [("POST", "/login", {"email": "a@example.org", "password": "x" * 12})] + [a for a in API if a[0] == "POST"]
     before = await counts(db)
     try:
-        no_token = await boss.session.request(method, url, json=body)
-        assert no_token.status == 403 and "did not come from this site" in (await no_token.json())["error"]
-        foreign = await boss.session.request(method, url, json=body, headers={
-            "X-CSRF-Token": boss.csrf(), "Origin": "https://evil.example"})
-        assert foreign.status == 403 and "another site" in (await foreign.json())["error"]
+        for method, path, body in posts:
+            url = server.url + "/api/v1" + path.replace("{id}", str(other))
+            no_token = await boss.session.request(method, url, json=body)
+            assert no_token.status == 403, path
+            assert "did not come from this site" in (await no_token.json())["error"]
+            foreign = await boss.session.request(method, url, json=body, headers={
+                "X-CSRF-Token": boss.csrf(), "Origin": "https://evil.example"})
+            assert foreign.status == 403 and "another site" in (await foreign.json())["error"], path
+        assert (await boss.api("GET", "/me")).status == 200  # still signed in: logout was refused too
     finally:
         await boss.close()
     assert await counts(db) == before
 
 
-@pytest.mark.parametrize("path", ["/staff/invite", "/staff/{id}/disable", "/staff/{id}/reset-link"])
 async def test_forms_without_the_token_or_from_another_site_are_refused(
-        server: Server, db: asyncpg.Connection, path: str) -> None:
+        server: Server, db: asyncpg.Connection) -> None:
     boss, _ = await signed_in(server, db)
     other = await account(db, "other@example.org", "facilitator")
-    url = server.url + path.replace("{id}", str(other))
     form = {"email": "x@example.org", "role": "convenor"}
     before = await counts(db)
     try:
-        assert (await boss.session.post(url, data=form)).status == 403
-        foreign = await boss.session.post(url, data={**form, "csrf_token": boss.csrf()},
-                                          headers={"Origin": "https://evil.example"})
-        assert foreign.status == 403
+        for path in ("/staff/invite", "/staff/{id}/disable", "/staff/{id}/reset-link", "/logout"):
+            url = server.url + path.replace("{id}", str(other))
+            assert (await boss.session.post(url, data=form)).status == 403, path
+            foreign = await boss.session.post(url, data={**form, "csrf_token": boss.csrf()},
+                                              headers={"Origin": "https://evil.example"})
+            assert foreign.status == 403, path
     finally:
         await boss.close()
     assert await counts(db) == before
