@@ -302,12 +302,27 @@ class RecallAnswered(Event):
     answer: str
 
 
+class ProposalChanged(Event):
+    type: Literal["proposal_changed"]
+    proposal_id: int
+    revision: int
+    status: str
+    title: str
+    change: str
+
+
+class RankingCountChanged(Event):
+    type: Literal["ranking_count_changed"]
+    ranked: int
+
+
 OUTBOUND: dict[str, type[Event]] = {
     m.model_fields["type"].annotation.__args__[0]: m  # type: ignore[union-attr]
     for m in (PhaseChanged, TimerChanged, TimerExpired, MessagePosted, MessageHidden, ModerationNotice,
               MaterialShared, QuestionAsked, QuestionUpvoted, QuestionReleased, QuestionSkipped,
               QuestionMerged, QuestionAnswered, ClarityFlagged, QueueChanged, TalkTimes,
-              SlowModeChanged, RecallProposed, RecallVoted, RecallApproved, RecallAnswered)
+              SlowModeChanged, RecallProposed, RecallVoted, RecallApproved, RecallAnswered,
+              ProposalChanged, RankingCountChanged)
 }
 
 
