@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel
 
-from inquiry import room_actions
+from inquiry import record_actions, room_actions
 from inquiry.room_runner import Who
 from web import protocol as p
 from web.api import API_PREFIX, endpoint
@@ -61,7 +61,23 @@ async def read_log(request: web.Request) -> LogResponse:
                        more=page.more, last_seq=page.last_seq)
 
 
+class SessionRecord(BaseModel):
+    session_id: int
+    title: str
+    phases: list[dict[str, Any]]
+    questions: list[dict[str, Any]]
+    recalls: list[dict[str, Any]]
+    messages: list[dict[str, Any]]
+    moderation: dict[str, int]
+
+
+@endpoint("The public record of a closed session", response=SessionRecord, auth="public")
+async def read_record(request: web.Request) -> SessionRecord:
+    return SessionRecord(**await record_actions.session_record(request.app[POOL], session_id_of(request)))
+
+
 def setup(app: web.Application) -> None:
+    app.router.add_get(f"{API_PREFIX}/sessions/{{session_id}}/record", read_record)
     for name in DISPATCH:
         app.router.add_post(f"{API_PREFIX}/sessions/{{session_id}}/{name}", _route(name))
     app.router.add_get(f"{API_PREFIX}/sessions/{{session_id}}/log", read_log)

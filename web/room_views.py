@@ -17,7 +17,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
-from inquiry import moderation_db, room_actions
+from inquiry import moderation_db, record_actions, room_actions
 from inquiry.errors import Invalid, NotFound
 from inquiry.permissions import RoomRole
 from inquiry.room_db import insert_expert_mark
@@ -129,7 +129,13 @@ async def moderation_csv(request: web.Request) -> web.StreamResponse:
         "Content-Disposition": f'attachment; filename="session-{session_id}-moderation.csv"'})
 
 
+async def record_page(request: web.Request) -> web.StreamResponse:
+    record = await record_actions.session_record(request.app[POOL], session_id_of(request))
+    return render(request, "room/record.html", record=record)
+
+
 def setup(app: web.Application) -> None:
+    app.router.add_get("/s/{session_id}/record", record_page)
     events.setup(app)
     room_api.setup(app)
     app.router.add_get("/s/{session_id}", room_page)

@@ -117,6 +117,11 @@ async def test_a_whole_session(server: Server, db: asyncpg.Connection) -> None:
     assert answered["answer"] == "Yes, tested." and "author" not in answered
     await ok(await fac[1].call("advance_phase", to="deliberation"))
     await assert_withdrawn_refused(server, cast, experts[0], cast.experts[0][1], q_open=1)
+    early = Http(server.url, {})
+    try:
+        assert (await early.request("GET", f"/api/v1/sessions/{cast.session_id}/record"))[0] == 409
+    finally:
+        await early.close()
     await ok(await fac[0].call("advance_phase", to="ranking"))
     await ok(await fac[1].call("advance_phase", to="closed"))
     for c in [*fac, *residents, observer]:
@@ -124,6 +129,19 @@ async def test_a_whole_session(server: Server, db: asyncpg.Connection) -> None:
     phases = [e["phase"] for e in residents[0].applied if e["type"] == "phase_changed"]
     assert phases == ["check_in", "briefing", "questioning", "withdrawal", "briefing", "questioning",
                       "withdrawal", "deliberation", "recall", "deliberation", "ranking", "closed"]
+    public = Http(server.url, {})
+    try:
+        status, record = await public.request("GET", f"/api/v1/sessions/{cast.session_id}/record")
+        assert status == 200
+        assert [p["phase"] for p in record["phases"]] == phases
+        assert {"author": "Resident 0", "body": "Hi all"} in [
+            {k: m[k] for k in ("author", "body")} for m in record["messages"]]
+        assert [q["answer"] for q in record["questions"]] == ["About 40,000 EUR.", "About 40,000 EUR."]
+        assert record["recalls"][0]["answer"] == "Yes, tested."
+        status, html = await public.request("GET", f"/s/{cast.session_id}/record")
+        assert status == 200 and "Is it safe?" in html
+    finally:
+        await public.close()
     for c in everyone:
         if c.sio.connected:
             await c.close()
