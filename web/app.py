@@ -16,6 +16,7 @@ import socketio
 from aiohttp import web
 
 from web import access_views, health, inquiry_views, room_views, round_views, staff_views
+from web import proposal_views
 from web.api import API_PREFIX, openapi_handler
 from web.config import Config
 from web.identity import identity_middleware
@@ -26,7 +27,7 @@ from web.security import csrf_middleware
 
 log = logging.getLogger("oxpecker.app")
 
-AREAS = (health, staff_views, access_views, inquiry_views, room_views, round_views)
+AREAS = (health, staff_views, access_views, inquiry_views, room_views, round_views, proposal_views)
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
