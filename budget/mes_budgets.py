@@ -94,12 +94,14 @@ class Budgets:
         nums = self.nums(entries.cls.tolist())
         return sum(m * n for m, n in zip(nums, entries.voters.tolist()))
 
-    def pay(self, cand: Candidate, entries: Entries, price: tuple[int, int, int]) -> None:
-        """Supporters pay min(budget, price * weight).
+    def pay(self, cand: Candidate, entries: Entries, price: tuple[int, int, int], poor: list[bool]) -> None:
+        """Supporters pay min(budget, price * weight); `poor[k]`: entry k pays all it has.
 
         `price` is (num, poor_slope, rich_weight): the price per weight unit
         is `(num - poor_slope * delta) / (denominator * rich_weight)`. The
-        common denominator becomes denominator * rich_weight.
+        common denominator becomes denominator * rich_weight. A supporter who
+        paid the full price and has exactly 0 left still gains with a higher
+        endowment, so it keeps its own class (and slope) unless it is poor.
         """
         num, poor_slope, rich_weight = price
         classes, weights = entries.cls.tolist(), entries.weight.tolist()
@@ -107,9 +109,9 @@ class Budgets:
         remap = np.zeros(len(self.raw) * span, dtype=np.int64)
         level = len(self.scale)
         fresh: list[tuple[int, int]] = []
-        for c, w, n, s in zip(classes, weights, self.nums(classes), self.slopes(classes)):
+        for c, w, n, s, all_in in zip(classes, weights, self.nums(classes), self.slopes(classes), poor):
             left = n * rich_weight - num * w
-            if left > 0:
+            if left > 0 or (left == 0 and not all_in):
                 remap[c * span + w - 1] = len(self.raw) + len(fresh)
                 fresh.append((left, s * rich_weight + poor_slope * w))
         self.scale = [f * rich_weight for f in self.scale] + [1]

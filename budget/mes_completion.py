@@ -65,7 +65,10 @@ def add1_exhaustive(profile: MesProfile, tie_key: TieKey) -> tuple[MesRun, int]:
         if spent(profile, run) > profile.budget:
             # pabutools' first "previous outcome" is the initial allocation:
             # unreachable, a run at budget / voters never overspends.
-            return (previous if previous is not None else run), runs
+            if previous is None:
+                return run, runs
+            # The skipped steps repeated `previous`: the loop's last one was the step just before.
+            return MesRun(endowment - 1, previous.purchases, 0.0), runs
         if exhaustive(profile, run):
             return run, runs
         previous = run

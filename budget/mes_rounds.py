@@ -97,11 +97,13 @@ class _Run:
         rho = make_exact(best, self.budgets)
         del self.stale[best.j]
         if self.window is not None:
-            self._bound(best, rho, {q.j for q in quotes})
-        self.purchases.append(_record(best, rho, tied, self.budgets))
+            self._bound(best, rho, quotes, tied)
+        purchase = _record(best, rho, tied, self.budgets)
+        self.purchases.append(purchase)
         if self.observe is not None:
-            self.observe(self.budgets, self.purchases[-1])
-        self.budgets.pay(best.cand, best.entries, (best.num, best.poor_slope, best.rich_weight))
+            self.observe(self.budgets, purchase)
+        price = (best.num, best.poor_slope, best.rich_weight)
+        self.budgets.pay(best.cand, best.entries, price, list(purchase.poor))
         return True
 
     def _quote(self, j: int) -> Quote | None:
@@ -112,6 +114,7 @@ class _Run:
                 self.window.short(q, self.profile.candidates[j].cost)
             return None
         self.stale[j] = q.lo
+        self.fresh.add(j)
         if self.window is not None:
             self.window.priced(q)
         return q
@@ -119,6 +122,7 @@ class _Run:
     def _price_round(self) -> list[Quote]:
         """Quotes of every candidate that might win this round (lazily)."""
         best_hi = math.inf
+        self.fresh: set[int] = set()
         quotes: list[Quote] = []
         for j in sorted(self.stale, key=self.stale.__getitem__):
             if self.stale[j] > best_hi:
@@ -137,16 +141,24 @@ class _Run:
         best = exact[0]
         return best[2], tuple(t[2].j for t in exact[1:] if t[0] == best[0])
 
-    def _bound(self, best: Quote, rho: Fraction, fresh: set[int]) -> None:
-        """Narrow the window by this round; re-price stale rivals that cut it short."""
+    def _bound(self, best: Quote, rho: Fraction, quotes: list[Quote], tied: tuple[int, ...]) -> None:
+        """Narrow the window by this round; re-price stale rivals only while they cut it short."""
         window = self.window
         if window is None:
             return
         line = window.bought(best, rho, self.budgets)
-        for j in window.beaten(line, list(self.stale)):
-            if j not in fresh:
-                self._quote(j)
-        window.settle(line, list(self.stale))
+        winner_slope = window.slope(best, self.budgets)
+        for q in quotes:
+            if q.j in tied:
+                window.limit(window.tied(q, line, self.budgets, winner_slope))
+        for j in (self.fresh & self.stale.keys()) - set(tied):
+            window.limit(window.rival(line, j))
+        stale = sorted((window.rival(line, j), j) for j in self.stale if j not in self.fresh)
+        for bound, j in stale:
+            if bound >= window.delta:
+                break
+            if self._quote(j) is not None:
+                window.limit(window.rival(line, j))
 
 
 def _record(q: Quote, rho: Fraction, tied: tuple[int, ...], budgets: Budgets) -> Purchase:

@@ -67,28 +67,30 @@ class Window:
             slope = s * q.rich_weight + q.poor_slope * w
             if slope > 0:
                 self._limit(-value / slope * SHRINK)
-        slope_exact = Fraction(-q.poor_slope, budgets.denominator * q.rich_weight) / q.cand.scale
-        return math.nextafter(float(rho), math.inf), math.nextafter(float(slope_exact), math.inf)
+        return math.nextafter(float(rho), math.inf), math.nextafter(float(self.slope(q, budgets)), math.inf)
 
-    def beaten(self, line: tuple[float, float], others: Iterable[int]) -> list[int]:
-        """Limits from the other candidates; returns those whose bound cut the window short."""
-        rho_hi, slope_hi = line
-        weak: list[int] = []
-        for j in others:
-            lo, slope_lo = self.lower[j]
-            gap = lo - rho_hi
-            bound = 0.0 if gap <= 0 else (gap / (slope_hi - slope_lo) if slope_hi > slope_lo else math.inf)
-            if bound * SHRINK < self.delta:
-                weak.append(j)
-        return weak
+    @staticmethod
+    def slope(q: Quote, budgets: Budgets) -> Fraction:
+        """How fast an exact quote's rho falls as the endowment rises (its split held)."""
+        return Fraction(-q.poor_slope, budgets.denominator * q.rich_weight) / q.cand.scale
 
-    def settle(self, line: tuple[float, float], others: Iterable[int]) -> None:
-        """Apply the limits of `others` (after fresh quotes replaced stale bounds)."""
+    def rival(self, line: tuple[float, float], j: int) -> float:
+        """The raise up to which candidate j (by its bound) cannot undercut the bought one."""
         rho_hi, slope_hi = line
-        for j in others:
-            lo, slope_lo = self.lower[j]
-            gap = lo - rho_hi
-            if gap <= 0:
-                self._limit(0.0)
-            elif slope_hi > slope_lo:
-                self._limit(gap / (slope_hi - slope_lo) * SHRINK)
+        lo, slope_lo = self.lower[j]
+        gap = lo - rho_hi
+        if gap <= 0:
+            return 0.0
+        return gap / (slope_hi - slope_lo) * SHRINK if slope_hi > slope_lo else math.inf
+
+    def limit(self, bound: float) -> None:
+        self._limit(bound)
+
+    def tied(self, q: Quote, line: tuple[float, float], budgets: Budgets, winner_slope: Fraction) -> float:
+        """The bound from an exact tie the bought one won: none while q's price grows at least as fast.
+
+        q's exact price line (its split at delta = 0) bounds its price from
+        below, so with an equal start and a slope no lower, q stays tied or
+        worse, and ties keep going to the same project.
+        """
+        return math.inf if self.slope(q, budgets) >= winner_slope else 0.0

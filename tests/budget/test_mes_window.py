@@ -1,0 +1,76 @@
+"""The add1 loops skip endowments that provably repeat a run: check the proof against the runs themselves."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from budget.election import Election
+from budget.mes_completion import add1, add1_exhaustive, exhaustive, spent
+from budget.mes_profile import MesProfile, build_profile
+from budget.mes_rounds import MesRun, run_rounds
+from budget.satisfaction import ALLOWED, Satisfaction
+from tests.budget.test_mes_pabutools import elections
+
+
+def _ids(profile: MesProfile, run: MesRun) -> list[str]:
+    return [profile.candidates[p.candidate].id for p in run.purchases]
+
+
+def _key(j: int) -> int:
+    return j
+
+
+@settings(max_examples=200, deadline=None)
+@given(elections(), st.integers(0, 40), st.integers(1, 4))
+def test_every_raise_inside_the_window_gives_the_same_run(e: Election, extra: int, part: int) -> None:
+    for satisfaction in (s for s in Satisfaction if e.vote_type in ALLOWED[s]):
+        profile = build_profile(e, satisfaction)
+        start = profile.budget / profile.voters + Fraction(extra, part)
+        run = run_rounds(profile, start, _key, track=True)
+        reach = min(run.window, 12.0)
+        steps = [Fraction(k, 4) for k in range(1, 4 * math.ceil(reach)) if k / 4 < reach]
+        for step in steps:
+            again = run_rounds(profile, start + step, _key)
+            assert _ids(profile, again) == _ids(profile, run), (satisfaction, start, step, run.window)
+
+
+def _stepwise_exhaustive(profile: MesProfile) -> MesRun:
+    """pabutools' loop, one unit at a time."""
+    endowment = profile.budget / profile.voters
+    previous = None
+    while True:
+        run = run_rounds(profile, endowment, _key)
+        if spent(profile, run) > profile.budget:
+            return previous if previous is not None else run
+        if exhaustive(profile, run):
+            return run
+        previous, endowment = run, endowment + 1
+
+
+def _stepwise_add1(profile: MesProfile) -> MesRun:
+    """equalshares.net's loop, one unit at a time (elections where every candidate together overspends)."""
+    endowment = profile.budget / profile.voters
+    run = run_rounds(profile, endowment, _key)
+    while True:
+        nxt = run_rounds(profile, endowment + 1, _key)
+        if spent(profile, nxt) > profile.budget:
+            return run
+        endowment, run = endowment + 1, nxt
+
+
+@settings(max_examples=200, deadline=None)
+@given(elections())
+def test_skipping_loops_equal_the_step_by_step_loops(e: Election) -> None:
+    for satisfaction in (s for s in Satisfaction if e.vote_type in ALLOWED[s]):
+        profile = build_profile(e, satisfaction)
+        fast, _ = add1_exhaustive(profile, _key)
+        slow = _stepwise_exhaustive(profile)
+        assert (_ids(profile, fast), fast.endowment) == (_ids(profile, slow), slow.endowment)
+        if sum(c.cost for c in profile.candidates) > profile.budget:
+            fast, _ = add1(profile, _key, everything_fits=False)
+            slow = _stepwise_add1(profile)
+            assert (_ids(profile, fast), fast.endowment) == (_ids(profile, slow), slow.endowment)
