@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
@@ -50,6 +50,16 @@ class LinkOut(BaseModel):
     purpose: Literal["invite", "reset"]
     url: str
     expires_at: datetime
+
+
+class AuditOut(BaseModel):
+    """One change to a staff account; `by` is null when made on the server's command line."""
+
+    id: int
+    at: datetime
+    by: str | None
+    action: str
+    detail: dict[str, Any]
 
 
 class SignedOut(BaseModel):
@@ -108,6 +118,13 @@ async def list_staff(request: web.Request) -> list[StaffOut]:
     return [staff_out(a) for a in await actions.list_staff(request.app[POOL], staff)]
 
 
+@endpoint("Changes to staff accounts, newest first (convenors)", response=AuditOut, auth="convenor")
+async def audit(request: web.Request) -> list[AuditOut]:
+    staff = require_staff(request, Role.CONVENOR)
+    return [AuditOut(id=e.id, at=e.at, by=e.staff_email, action=e.action, detail=e.detail)
+            for e in await actions.account_audit(request.app[POOL], staff)]
+
+
 @endpoint("Invite a colleague: an account with no password and a 7-day link to set one (convenors)",
           body=InviteBody, response=LinkOut, auth="convenor", status=201)
 async def invite(request: web.Request, body: InviteBody) -> LinkOut:
@@ -143,6 +160,7 @@ def setup(app: web.Application) -> None:
     app.router.add_get(f"{API_PREFIX}/me", me)
     app.router.add_get(f"{API_PREFIX}/staff", list_staff)
     app.router.add_post(f"{API_PREFIX}/staff", invite)
+    app.router.add_get(f"{API_PREFIX}/staff/audit", audit)
     account = API_PREFIX + r"/staff/{id:\d{1,18}}"
     app.router.add_post(f"{account}/reset-link", reset_link)
     app.router.add_post(f"{account}/disable", disable)

@@ -24,9 +24,9 @@ from web.security import set_cookie
 
 NOTICES = {"disabled": "Account disabled; its sign-ins have ended.", "enabled": "Account enabled.",
            "signed-in": "You are signed in."}
-AUDIT_WORDS = {actions.CREATED: "created the account (command line)", actions.INVITED: "invited",
+AUDIT_WORDS = {actions.CREATED: "created the account for", actions.INVITED: "invited",
                actions.LINK_USED: "set a password with a link", actions.RESET_LINK: "made a password-reset link for",
-               actions.PASSWORD_SET: "set a new password (command line) for", actions.DISABLED: "disabled",
+               actions.PASSWORD_SET: "set a new password for", actions.DISABLED: "disabled",
                actions.ENABLED: "enabled"}
 
 

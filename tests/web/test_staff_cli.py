@@ -13,7 +13,7 @@ import pytest
 
 from inquiry.errors import Invalid
 
-from tests.web.conftest import Client, Server
+from tests.web.conftest import Client, Server, page_text
 from tests.web.test_staff_support import PASSWORD, signed_in
 from web.admin import read_password
 
@@ -38,6 +38,7 @@ async def test_create_staff_then_sign_in_on_the_web(server: Server, client: Clie
     assert (audit["action"], audit["staff_id"], audit["via"]) == ("staff.created", None, "command line")
     resp = await client.post_form("/login", {"email": "ana@example.org", "password": PASSWORD})
     assert resp.status == 200 and "Ana Diaz" in await resp.text()
+    assert "the server operator (command line) created the account for ana@example.org" in page_text(await resp.text())
 
 
 async def test_create_staff_refuses_clearly_and_writes_nothing(db_url: str, db: asyncpg.Connection) -> None:

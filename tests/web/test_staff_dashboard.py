@@ -21,6 +21,7 @@ async def test_convenor_sees_accounts_their_states_and_every_change(server: Serv
         assert resp.status == 200 and "Account enabled." in await resp.text()
         text = page_text(await (await boss.get("/staff")).text())
         listed = await (await boss.api("GET", "/staff")).json()
+        audit_api = await (await boss.api("GET", "/staff/audit")).json()
     finally:
         await boss.close()
     assert "pending@example.org facilitator · invited (no password yet)" in text
@@ -32,6 +33,10 @@ async def test_convenor_sees_accounts_their_states_and_every_change(server: Serv
     states = {a["email"]: (a["role"], a["state"]) for a in listed}
     assert states == {"boss@example.org": ("convenor", "active"), "worker@example.org": ("facilitator", "active"),
                       "pending@example.org": ("facilitator", "invited"), "fay@example.org": ("convenor", "invited")}
+    assert [(e["by"], e["action"], e["detail"]["email"]) for e in audit_api] == [
+        ("boss@example.org", "staff.enabled", "worker@example.org"),
+        ("boss@example.org", "staff.disabled", "worker@example.org"),
+        ("boss@example.org", "staff.invited", "fay@example.org")]
     audit = await db.fetch("SELECT action, staff_id, inquiry_id, detail->>'email' AS email FROM audit_log ORDER BY id")
     assert [(a["action"], a["staff_id"], a["inquiry_id"], a["email"]) for a in audit] == [
         ("staff.invited", boss_id, None, "fay@example.org"), ("staff.disabled", boss_id, None, "worker@example.org"),
