@@ -31,6 +31,7 @@ SIGNIN_WINDOW_SECONDS = 15 * 60
 SIGNIN_LIMITS = {"signin-email": 10, "signin-addr": 30}
 WRONG_CREDENTIALS = "Wrong email or password."
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+EMAIL_MAX = 254  # RFC 5321's limit on a forward path
 NAME_MAX = 80
 
 CREATED, INVITED, LINK_USED = "staff.created", "staff.invited", "staff.link_used"
@@ -61,7 +62,7 @@ def normalise_email(typed: str) -> str:
     email = typed.strip().lower()
     if not email:
         raise Invalid("Enter an email address.")
-    if len(email) > 254 or not EMAIL_PATTERN.fullmatch(email):
+    if len(email) > EMAIL_MAX or not EMAIL_PATTERN.fullmatch(email):
         raise Invalid(f"“{typed.strip()[:80]}” is not an email address (like name@example.org).")
     return email
 
@@ -112,6 +113,8 @@ async def sign_in(pool: Pool, email: str, password: str, address: str) -> Signed
     if not email.strip() or not password:
         raise Invalid("Enter your email address and your password.")
     email = email.strip().lower()
+    if len(email) > EMAIL_MAX:
+        raise Invalid(WRONG_CREDENTIALS)  # no account has it; and it would not fit a counter's key
     buckets = {f"signin-email:{email}": SIGNIN_LIMITS["signin-email"],
                f"signin-addr:{address}": SIGNIN_LIMITS["signin-addr"]}
     async with pool.acquire() as conn:

@@ -110,7 +110,8 @@ async def test_disabling_twice_changes_nothing_the_second_time(server: Server, d
 
 LOGIN_FORMS = [({"email": "", "password": ""}, "Enter your email address and your password"),
                ({"email": "convenor@example.org"}, "Enter your email address"),
-               ({"password": "correct horse battery"}, "Enter your email address")]
+               ({"password": "correct horse battery"}, "Enter your email address"),
+               ({"email": "a" * 5000 + "@example.org", "password": "correct horse battery"}, "Wrong email or password.")]
 LOGIN_BODIES = [
     ({"email": "convenor@example.org"}, "password: Field required"),
     ({"email": "convenor@example.org", "password": "correct horse battery", "remember": True}, "Extra inputs"),
