@@ -21,6 +21,8 @@ class Viewer:
     actor: Actor
     session: LiveSession
 
+    currency: str
+
     def may(self, action: ProposalAction) -> bool:
         state = self.session.state
         return allowed(state.phase, self.actor.role, action, state.paused)
@@ -39,7 +41,8 @@ async def viewer(conn: Connection, session_id: int, who: Who, action: ProposalAc
     state = session.state
     if not allowed(state.phase, actor.role, action, state.paused):
         raise NotAllowed(refusal(state.phase, actor.role, action, state.paused))
-    return Viewer(actor, session)
+    currency: str = await conn.fetchval("SELECT currency FROM inquiries WHERE id = $1", session.inquiry_id)
+    return Viewer(actor, session, currency)
 
 
 @dataclass

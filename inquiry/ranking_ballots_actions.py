@@ -127,10 +127,11 @@ async def _compute(conn: Connection, session_id: int) -> dict[str, Any]:
     method = Method(await db.select_method(conn, session_id))
     if not candidates:
         raise Conflict("No proposal was left to rank in this session, so there is no result.")
-    ballots = [[str(i) for i in b] for b in await db.select_ballots(conn, session_id)]
+    # Candidates are named "#<proposal id>", so that the reasons' sentences read as references.
+    ballots = [[f"#{i}" for i in b] for b in await db.select_ballots(conn, session_id)]
     try:
-        counted = ranking.rank([str(p.id) for p in candidates], ballots, method)
+        counted = ranking.rank([f"#{p.id}" for p in candidates], ballots, method)
     except ranking.RankingTooHardError as err:
         raise Conflict(f"The {METHOD_NAMES[method]} result is too hard to compute exactly: {err}") from err
     return {**counted.to_dict(), "method_name": METHOD_NAMES[method],
-            "titles": {str(p.id): p.text.title for p in candidates}}
+            "titles": {f"#{p.id}": p.text.title for p in candidates}}
