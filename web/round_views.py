@@ -20,6 +20,7 @@ from budget.ballots import CastBallot, money
 from budget.receipts import format_receipt
 from budget.round_read import inquiry_choices, list_rounds, round_status
 from budget.rounds import ELIGIBILITY_STATEMENT, BallotKind, RoundConfig, State
+from inquiry import shortlist_actions
 from inquiry.errors import ActionError, Invalid
 from inquiry.roles import Role
 from inquiry.tokens import new_secret
@@ -49,9 +50,13 @@ async def rounds_index(request: web.Request) -> web.Response:
 
 
 async def new_round(request: web.Request) -> web.Response:
-    require_staff(request, Role.CONVENOR)
+    staff = require_staff(request, Role.CONVENOR)
+    form: dict[str, str] = {}
+    if request.query.get("shortlist", "").isdigit():
+        # From an accepted shortlist (issue 5): its candidates and reviewed costs, filled in.
+        form = await shortlist_actions.round_prefill(request.app[POOL], int(request.query["shortlist"]), staff)
     return render(request, "rounds/new.html", inquiries=await inquiry_choices(request.app[POOL]),
-                  error=None, form={})
+                  error=None, form=form)
 
 
 async def create_round(request: web.Request) -> web.StreamResponse:
