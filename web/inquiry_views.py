@@ -46,9 +46,8 @@ def _inquiry_id(request: web.Request) -> int:
 
 
 def local_time(at: datetime, timezone: str) -> str:
-    """"Mon 4 May 2026, 18:30" in the inquiry's time zone."""
-    local = at.astimezone(ZoneInfo(timezone))
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+    """"Mon 2026-05-04 18:30" in the inquiry's time zone: ISO dates read the same in every language."""
+    return f"{at.astimezone(ZoneInfo(timezone)):%a %Y-%m-%d %H:%M}"
 
 
 def _helpers(staff: Staff) -> dict[str, Any]:
