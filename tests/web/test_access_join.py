@@ -41,6 +41,7 @@ async def test_resident_joins_through_the_pages_with_a_sloppily_typed_code(world
         assert again.url.path == f"/i/{world.inquiry_id}", "the recovery code is shown once"
         assert shown[1] not in await again.text()
         assert "How should we spend the street fund?" in page_text(await again.text())
+        assert f'href="/s/{world.session_id}"' in await again.text(), "the home page leads to the live room"
         assert (await world.code_row(code))["uses"] == 1
     finally:
         await c.close()
