@@ -80,8 +80,12 @@ async def create_inquiry(pool: Pool, staff: Staff, draft: InquiryDraft) -> db.In
     return inquiry
 
 
-async def update_inquiry(pool: Pool, staff: Staff, inquiry_id: int, changes: dict[str, Any]) -> db.Inquiry:
-    """Apply the given settings; an audit entry names only the fields that changed."""
+async def update_inquiry(pool: Pool, staff: Staff, inquiry_id: int, changes: dict[str, Any],
+                         expected_version: str | None = None) -> db.Inquiry:
+    """Apply the given settings; an audit entry names only the fields that changed.
+
+    With `expected_version` (what the edit form was loaded with), a change made by
+    someone else in between is refused (Conflict) instead of silently overwritten."""
     known = {f.name for f in fields(InquiryDraft)}
     unknown = sorted(set(changes) - known)
     if unknown:
@@ -91,6 +95,9 @@ async def update_inquiry(pool: Pool, staff: Staff, inquiry_id: int, changes: dic
         raise Invalid(f"These settings cannot be empty (null): {', '.join(cleared)}.")
     async with pool.acquire() as conn, conn.transaction():
         current = await _visible_inquiry(conn, staff, inquiry_id, Can.EDIT, for_update=True)
+        if expected_version is not None and expected_version != current.version():
+            raise Conflict("Someone else changed this inquiry while you were editing it. The form now shows "
+                           "what you typed; check the current settings, then save again to replace them.")
         before = current.draft()
         after = check_draft(replace(before, **changes))
         old, new = asdict(before), asdict(after)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -38,6 +40,10 @@ class Inquiry:
     def settings(self) -> dict[str, object]:
         """The fields a convenor sets, as the audit log records them."""
         return asdict(self.draft())
+
+    def version(self) -> str:
+        """A short digest of the settings: an edit form carries it to detect a concurrent change."""
+        return hashlib.sha256(json.dumps(self.settings(), sort_keys=True).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)

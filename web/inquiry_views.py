@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from inquiry import inquiries_actions as actions
-from inquiry.errors import Invalid, NotFound
+from inquiry.errors import Conflict, Invalid, NotFound
 from inquiry.inquiries_actions import Can
 from inquiry.inquiries_db import Inquiry
 from inquiry.inquiries_input import (
@@ -114,8 +114,12 @@ async def edit_page(request: web.Request, error: str = "", values: dict[str, str
     staff = require_staff(request)
     actions.check_allowed(staff, Can.EDIT)
     detail = await actions.get_inquiry(request.app[POOL], staff, _inquiry_id(request))
+    values = values or form_values(detail.inquiry)
+    # A refused form keeps the version it was loaded with, except after a conflict: then saving again
+    # replaces the settings the person has now been shown.
+    version = detail.inquiry.version() if status == 409 else values.get("version") or detail.inquiry.version()
     return render(request, "inquiries/edit.html", status=status, inquiry=detail.inquiry, error=error,
-                  values=values or form_values(detail.inquiry), **_helpers(staff))
+                  values=values, version=version, **_helpers(staff))
 
 
 async def edit(request: web.Request) -> web.Response:
@@ -125,9 +129,10 @@ async def edit(request: web.Request) -> web.Response:
     typed = await _typed(request)
     try:
         draft = draft_from_form(typed)
-        await actions.update_inquiry(request.app[POOL], staff, inquiry_id, asdict(draft))
-    except Invalid as err:
-        return await edit_page(request, str(err), typed, status=400)
+        await actions.update_inquiry(request.app[POOL], staff, inquiry_id, asdict(draft),
+                                     expected_version=typed.get("version") or None)
+    except (Invalid, Conflict) as err:
+        return await edit_page(request, str(err), typed, status=err.status)
     raise web.HTTPSeeOther(f"/inquiries/{inquiry_id}?notice=saved")
 
 

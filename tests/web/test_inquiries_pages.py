@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import re
+from datetime import UTC, datetime
 
 import asyncpg
 import pytest
@@ -86,6 +87,23 @@ async def test_edit_form_changes_settings_and_the_audit_page_shows_before_and_af
     audit = page_text(await (await convenor.get(f"/inquiries/{inquiry_id}/audit")).text())
     assert "inquiry.updated" in audit and "inquiry.created" in audit
     assert "fund minor 123450 → 200000" in audit and "title Safer crossings → Crossings" in audit
+
+
+async def test_an_edit_over_someone_elses_change_is_refused_then_can_be_confirmed(
+        convenor: Client, db: asyncpg.Connection) -> None:
+    inquiry_id = await create(convenor)
+    form = await (await convenor.get(f"/inquiries/{inquiry_id}/edit")).text()
+    version = re.search(r'name="version" value="([0-9a-f]+)"', form)[1]  # type: ignore[index]
+    resp = await convenor.api("PATCH", f"/inquiries/{inquiry_id}", {"fund_minor": 999})  # a colleague, meanwhile
+    assert resp.status == 200
+    mine = {**FORM, "title": "Mine", "version": version}
+    refused = await convenor.post_form(f"/inquiries/{inquiry_id}/edit", mine)
+    assert refused.status == 409 and "Someone else changed this inquiry" in page_text(await refused.text())
+    assert await db.fetchval("SELECT title FROM inquiries") == "Safer crossings"
+    again = re.search(r'name="version" value="([0-9a-f]+)"', await refused.text())[1]  # type: ignore[index]
+    saved = await convenor.post_form(f"/inquiries/{inquiry_id}/edit", {**mine, "version": again})
+    assert saved.status == 200 and "Changes saved." in await saved.text()
+    assert tuple(await db.fetchrow("SELECT title, fund_minor FROM inquiries")) == ("Mine", 123_450)
 
 
 async def test_bad_edit_is_refused_and_changes_nothing(convenor: Client, db: asyncpg.Connection) -> None:
