@@ -52,6 +52,7 @@ def borda(profile: Profile, table: PairwiseTable) -> RankingResult:
         candidates=names,
         ballots=len(profile.ballots),
         winners=frozenset(names[i] for i, s in enumerate(scores) if s == best),
+        winners_complete=True,
         order=tuple(names[i] for i in order),
         pairwise=table,
         reasons=tuple(_reason(names[a], names[b], scores[a], scores[b]) for a, b in pairwise(order)),

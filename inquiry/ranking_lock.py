@@ -1,23 +1,10 @@
-"""The locked graph of ranked pairs, and the search over tie-breaking orders.
-
-A candidate is a ranked-pairs winner before the tie-break when it is ranked
-above by no one after locking the positive-margin pairs in *some* order that
-keeps the margins decreasing. Tied pairs (margin 0) never change this set:
-they are taken last and can complete the locked order into any of its linear
-extensions, so each undominated candidate can still come first.
-"""
+"""The locked graph of ranked pairs: locked pairs and all they imply."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from inquiry.ranking_result import RankingTooHardError
-
 Edge = tuple[int, int]
-
-STATE_BUDGET = 200_000
-"""States the winner search may visit; about a second of work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,48 +32,24 @@ class Lock:
     def below_count(self, i: int) -> int:
         return self.reach[i].bit_count()
 
+    def is_below(self, i: int) -> bool:
+        """Some candidate ranks above i."""
+        return any((r >> i) & 1 for r in self.reach)
+
+    def closed_with(self, edges: frozenset[Edge]) -> list[int]:
+        """Reach bitmasks if `edges` were all added, cycles and all (Warshall)."""
+        reach = list(self.reach)
+        for a, b in edges:
+            reach[a] |= 1 << b
+        for k, _ in enumerate(reach):
+            for i, r in enumerate(reach):
+                if (r >> k) & 1:
+                    reach[i] = r | reach[k]
+        return reach
+
     def tops(self) -> frozenset[int]:
         """The candidates nobody ranks above."""
         covered = 0
         for r in self.reach:
             covered |= r
         return frozenset(i for i in range(len(self.reach)) if not (covered >> i) & 1)
-
-
-def possible_winners(
-    size: int, groups: Sequence[Sequence[Edge]], budget: int = STATE_BUDGET
-) -> frozenset[int]:
-    """Union of `Lock.tops()` over every order of the edges within each group.
-
-    `groups` are the positive-margin edges, one group per margin, strongest
-    first. Raises `RankingTooHardError` after visiting `budget` branch states.
-    """
-    memo: dict[tuple[tuple[int, ...], int, frozenset[Edge]], frozenset[int]] = {}
-    visited = 0
-
-    def explore(lock: Lock, g: int, rest: frozenset[Edge]) -> frozenset[int]:
-        nonlocal visited
-        while True:
-            # An edge already implied, or already contradicted, ends the same
-            # way in every order: drop it instead of branching on it.
-            rest = frozenset(e for e in rest if lock.allows(*e) and not lock.implies(*e))
-            if len(rest) == 1:
-                lock, rest = lock.add(*next(iter(rest))), frozenset()
-            elif rest:
-                break
-            elif g == len(groups):
-                return lock.tops()
-            else:
-                rest, g = frozenset(groups[g]), g + 1
-        key = (lock.reach, g, rest)
-        if key not in memo:
-            visited += 1
-            if visited > budget:
-                raise RankingTooHardError(
-                    f"ranked pairs: equal margins leave over {budget} tie-breaking states "
-                    "to search for the winners before the tie-break"
-                )
-            memo[key] = frozenset().union(*(explore(lock.add(*e), g, rest - {e}) for e in sorted(rest)))
-        return memo[key]
-
-    return explore(Lock.empty(size), 0, frozenset())

@@ -11,9 +11,8 @@ locked pairs then order every two proposals: that is the full order.
 
 Winners before the tie-break: every proposal that comes first under *some*
 order of equal-margin pairs (parallel-universe tie-breaking), which is what
-`pref_voting.margin_based_methods.ranked_pairs` returns. Deciding this is
-NP-hard in general (Brill and Fischer 2012); the search below memoises
-states and gives up with `RankingTooHardError` past `STATE_BUDGET`.
+`pref_voting.margin_based_methods.ranked_pairs` returns; the search is in
+`ranking_pairs_winners`.
 """
 
 from __future__ import annotations
@@ -22,7 +21,8 @@ from dataclasses import dataclass
 from itertools import groupby, pairwise
 from typing import Any
 
-from inquiry.ranking_lock import Lock, possible_winners
+from inquiry.ranking_lock import Lock
+from inquiry.ranking_pairs_winners import possible_winners
 from inquiry.ranking_profile import PairwiseTable, Profile
 from inquiry.ranking_result import Method, RankingResult, Reason, tie_break_text
 
@@ -81,7 +81,7 @@ def ranked_pairs(profile: Profile, table: PairwiseTable) -> RankingResult:
     order = sorted(range(m), key=lock.below_count, reverse=True)
     positive = (e for e in edges if margins[e[0]][e[1]] > 0)
     groups = [list(group) for _, group in groupby(positive, key=lambda e: margins[e[0]][e[1]])]
-    winners = possible_winners(m, groups)
+    winners, complete = possible_winners(margins, groups)
     names = profile.candidates
     turns = tuple(
         Turn(names[a], names[b], table.counts[a][b], table.counts[b][a], ok)
@@ -91,7 +91,8 @@ def ranked_pairs(profile: Profile, table: PairwiseTable) -> RankingResult:
         method=Method.RANKED_PAIRS,
         candidates=names,
         ballots=len(profile.ballots),
-        winners=frozenset(names[i] for i in winners),
+        winners=frozenset(names[i] for i in winners | {order[0]}),
+        winners_complete=complete,
         order=tuple(names[i] for i in order),
         pairwise=table,
         reasons=tuple(_reason(turns, names[a], names[b]) for a, b in pairwise(order)),

@@ -5,6 +5,11 @@ tie-break; `order` is the full order *after* it, so `order[0]` is always in
 `winners`, and the tie-break decided the winner exactly when `winners` has
 more than one member. `reasons[k]` explains why `order[k]` sits above
 `order[k + 1]`.
+
+Ranked pairs and instant-runoff find `winners` by a search (the problem is
+NP-hard). When the search runs out of budget, `winners_complete` is False
+and `winners` holds the winners it did find, `order[0]` among them; the
+order and reasons are unaffected.
 """
 
 from __future__ import annotations
@@ -24,10 +29,10 @@ class Method(StrEnum):
 
 
 class RankingTooHardError(RuntimeError):
-    """Listing every winner before the tie-break would take too long.
+    """Never raised since `winners_complete` was added; kept for existing callers.
 
-    Ranked pairs and instant-runoff winners under every tie-breaking order
-    are NP-hard to find in general; the searches stop at a state budget.
+    The first version raised it when a winner search ran out of budget; now
+    `rank` returns the result with `winners_complete=False` instead.
     """
 
 
@@ -65,6 +70,7 @@ class RankingResult:
     candidates: tuple[str, ...]
     ballots: int
     winners: frozenset[str]
+    winners_complete: bool
     order: tuple[str, ...]
     pairwise: PairwiseTable
     reasons: tuple[Reason, ...]
@@ -87,6 +93,7 @@ class RankingResult:
             "ballots": self.ballots,
             "winner": self.winner,
             "winners_before_tie_break": [c for c in self.order if c in self.winners],
+            "winners_complete": self.winners_complete,
             "decided_by_tie_break": self.decided_by_tie_break,
             "order": list(self.order),
             "pairwise": self.pairwise.to_dict(),

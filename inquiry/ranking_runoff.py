@@ -15,30 +15,19 @@ This is `pref_voting.iterative_methods.instant_runoff_tb` on a
 Winners before the tie-break: every proposal left last under *some* choice
 among tied lowest proposals (parallel-universe tie-breaking), as
 `pref_voting.iterative_methods.instant_runoff_put` returns for a
-`ProfileWithTies`.
+`ProfileWithTies`; the search is in `ranking_runoff_winners`.
 
 Full order: the winner, then the others in reverse order of elimination.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from inquiry.ranking_profile import PairwiseTable, Profile
-from inquiry.ranking_result import (
-    Method,
-    RankingResult,
-    RankingTooHardError,
-    Reason,
-    tie_break_text,
-)
-
-STATE_BUDGET = 20_000
-"""Sets of continuing proposals the winner search may tally."""
-
-Explore = Callable[[frozenset[int]], frozenset[int]]
+from inquiry.ranking_result import Method, RankingResult, Reason, tie_break_text
+from inquiry.ranking_runoff_count import runoff_winners, tally
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,19 +58,6 @@ class RunoffDetail:
         return {"rounds": [r.to_dict() for r in self.rounds]}
 
 
-def tally(profile: Profile, continuing: frozenset[int]) -> tuple[dict[int, int], int]:
-    """Votes per continuing proposal, and the number of exhausted ballots."""
-    votes = dict.fromkeys(sorted(continuing), 0)
-    exhausted = 0
-    for ballot in profile.ballots:
-        top = next((p for p in ballot if p in continuing), None)
-        if top is None:
-            exhausted += 1
-        else:
-            votes[top] += 1
-    return votes, exhausted
-
-
 def instant_runoff(profile: Profile, table: PairwiseTable) -> RankingResult:
     """Rank by instant-runoff; see the module docstring for the rule."""
     names = profile.candidates
@@ -102,54 +78,18 @@ def instant_runoff(profile: Profile, table: PairwiseTable) -> RankingResult:
         )
         continuing -= {out}
     order = (names[next(iter(continuing))],) + tuple(r.eliminated for r in reversed(rounds))
+    winners, complete = runoff_winners(profile)
     return RankingResult(
         method=Method.INSTANT_RUNOFF,
         candidates=names,
         ballots=len(profile.ballots),
-        winners=frozenset(names[i] for i in runoff_winners(profile)),
+        winners=frozenset(names[i] for i in winners) | {order[0]},
+        winners_complete=complete,
         order=order,
         pairwise=table,
         reasons=tuple(_reason(a, r) for a, r in zip(order, reversed(rounds))),
         detail=RunoffDetail(tuple(rounds)),
     )
-
-
-def runoff_winners(profile: Profile, budget: int = STATE_BUDGET) -> frozenset[int]:
-    """Every proposal left last under some choice among tied lowest ones."""
-    memo: dict[frozenset[int], frozenset[int]] = {}
-    visited = 0
-
-    def explore(continuing: frozenset[int]) -> frozenset[int]:
-        nonlocal visited
-        if len(continuing) == 1:
-            return continuing
-        if continuing not in memo:
-            visited += 1
-            if visited > budget:
-                raise RankingTooHardError(
-                    f"instant-runoff: ties for fewest votes leave over {budget} sets of continuing "
-                    "proposals to search for the winners before the tie-break"
-                )
-            memo[continuing] = _branch(profile, continuing, explore)
-        return memo[continuing]
-
-    return explore(frozenset(range(profile.size)))
-
-
-def _branch(profile: Profile, continuing: frozenset[int], explore: Explore) -> frozenset[int]:
-    votes, _ = tally(profile, continuing)
-    unvoted = frozenset(i for i, n in votes.items() if n == 0)
-    if unvoted == continuing:
-        return continuing  # all tied on nothing: any one of them can be left last
-    if unvoted:
-        # Proposals with no votes gain none while they wait, and eliminating
-        # one moves no ballot, so every order removes all of them first.
-        return explore(continuing - unvoted)
-    low = min(votes.values())
-    found: set[int] = set()
-    for i in (i for i, n in votes.items() if n == low):
-        found |= explore(continuing - {i})
-    return frozenset(found)
 
 
 def _reason(above: str, round_: Round) -> Reason:

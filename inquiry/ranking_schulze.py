@@ -97,6 +97,7 @@ def schulze(profile: Profile, table: PairwiseTable) -> RankingResult:
         candidates=names,
         ballots=len(profile.ballots),
         winners=frozenset(names[i] for i in winners),
+        winners_complete=True,
         order=tuple(names[i] for i in order),
         pairwise=table,
         reasons=tuple(_reason(names, margins, p, a, b) for a, b in pairwise(order)),

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+from types import ModuleType
 
 import pytest
 
-from inquiry.ranking import BallotError, Method, RankingTooHardError, rank
-from inquiry.ranking_lock import possible_winners
-from inquiry.ranking_profile import make_profile
-from inquiry.ranking_runoff import runoff_winners
+from inquiry import ranking_pairs_winners, ranking_runoff_count
+from inquiry.ranking import BallotError, Method, rank
+from inquiry.ranking_pairs_winners import possible_winners, surely_beaten
+from inquiry.ranking_profile import make_profile, pairwise_table
+from inquiry.ranking_runoff_count import runoff_winners
+from inquiry.ranking_schulze import strongest_paths
 
 ALL = list(Method)
 
@@ -197,6 +200,7 @@ def test_to_dict_is_the_published_json() -> None:
         "ballots": 3,
         "winner": "A",
         "winners_before_tie_break": ["A"],
+        "winners_complete": True,
         "decided_by_tie_break": False,
         "order": ["A", "B"],
         "pairwise": {"B": {"A": 1}, "A": {"B": 2}},
@@ -230,19 +234,40 @@ def test_refused_input_names_the_problem(
         rank(candidates, ballots)
 
 
-def test_winner_searches_stop_at_their_budget() -> None:
-    # A perfect cycle takes 4 states in each search: the start, then one per
-    # choice of the first pair to lock (or proposal to eliminate).
+def test_winner_searches_out_of_budget_report_what_they_found() -> None:
+    # Perfect cycle. Ranked pairs: two branch states per candidate (which
+    # pair to lock first, then which of the other two). Instant-runoff: one,
+    # at the start, where all three tie; after that one proposal trails.
     profile = make_profile(("A", "B", "C"), LATIN)
+    margins = pairwise_table(profile).margins()
     margin_one = [[(0, 1), (1, 2), (2, 0)]]
-    with pytest.raises(
-        RankingTooHardError, match="ranked pairs: equal margins leave over 3 tie-breaking states"
-    ):
-        possible_winners(3, margin_one, budget=3)
-    assert possible_winners(3, margin_one, budget=4) == {0, 1, 2}
-    with pytest.raises(RankingTooHardError, match="instant-runoff: ties for fewest votes leave over 3 sets"):
-        runoff_winners(profile, budget=3)
-    assert runoff_winners(profile, budget=4) == {0, 1, 2}
+    assert possible_winners(margins, margin_one, budget=6) == ({0, 1, 2}, True)
+    assert possible_winners(margins, margin_one, budget=5) == ({0, 1}, False)
+    assert runoff_winners(profile, budget=1) == ({0, 1, 2}, True)
+    assert runoff_winners(profile, budget=0) == (set(), False)
+
+
+@pytest.mark.parametrize(
+    "method, module",
+    [(Method.RANKED_PAIRS, ranking_pairs_winners), (Method.INSTANT_RUNOFF, ranking_runoff_count)],
+)
+def test_out_of_budget_result_keeps_its_order_and_says_so(
+    method: Method, module: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(module, "STATE_BUDGET", 0)
+    result = rank(("A", "B", "C"), LATIN, method)
+    assert result.order == ("A", "B", "C")
+    assert (result.winners, result.winners_complete) == ({"A"}, False)
+    assert result.to_dict()["winners_complete"] is False
+
+
+def test_ranked_pairs_rules_out_a_proposal_beaten_beyond_its_paths_back() -> None:
+    # CYCLE: A beats B by 3, and B's strongest path back (B→C→A) has
+    # strength 1, so A>B is locked in every order. C beats A by only 1,
+    # less than A's path A→B→C of strength 3, so A may stay on top.
+    margins = pairwise_table(make_profile(("A", "B", "C"), CYCLE)).margins()
+    paths = strongest_paths(margins)
+    assert [surely_beaten(margins, paths, i) for i in range(3)] == [False, True, True]
 
 
 def test_schulze_winners_need_not_lead_the_order() -> None:
