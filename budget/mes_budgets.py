@@ -42,6 +42,23 @@ class Entries:
     budget: FloatArray
 
 
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Budgets after some round, to resume a run from at a higher endowment.
+
+    The raw lists only ever grow, so sharing them and keeping `classes` is enough.
+    """
+
+    cls: IntArray
+    classes: int
+    raw: list[int]
+    raw_slope: list[int]
+    level: list[int]
+    scale: list[int]
+    denominator: int
+    slope_approx: FloatArray
+
+
 class Budgets:
     """The budget of every voter group in one run, exact.
 
@@ -64,6 +81,25 @@ class Budgets:
         self.scale: list[int] = [1]
         self.approx: FloatArray = np.array([0.0, float(endowment)])
         self.slope_approx: FloatArray = np.array([0.0, 1.0])
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(self.cls.copy(), len(self.raw), self.raw, self.raw_slope, self.level, list(self.scale),
+                        self.denominator, self.slope_approx)
+
+    @classmethod
+    def resumed(cls, profile: MesProfile, snap: Snapshot, step: int) -> Budgets:
+        """The budgets of `snap` had every voter started with `step` more (the same rounds held)."""
+        out = cls.__new__(cls)
+        out.multiplicity = profile.multiplicity
+        out.cls = snap.cls.copy()
+        out.denominator = snap.denominator
+        n = snap.classes
+        out.raw = [r + s * step for r, s in zip(snap.raw[:n], snap.raw_slope[:n])]
+        out.raw_slope, out.level, out.scale = snap.raw_slope[:n], snap.level[:n], list(snap.scale)
+        den = snap.denominator
+        out.approx = np.array([m / den for m in out.nums(list(range(n)))])
+        out.slope_approx = snap.slope_approx[:n]
+        return out
 
     def nums(self, classes: list[int]) -> list[int]:
         """Numerators over `denominator` of these classes' budgets."""

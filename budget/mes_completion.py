@@ -22,7 +22,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from budget.mes_profile import MesProfile
-from budget.mes_rounds import MesRun, TieKey, run_rounds
+from budget.mes_rounds import MesRun, TieKey, resume, run_rounds
 
 
 class Completion(StrEnum):
@@ -60,7 +60,10 @@ def add1_exhaustive(profile: MesProfile, tie_key: TieKey) -> tuple[MesRun, int]:
     previous: MesRun | None = None
     runs = 0
     while True:
-        run = run_rounds(profile, endowment, tie_key, track=True)
+        if previous is None:
+            run = run_rounds(profile, endowment, tie_key, track=True)
+        else:
+            run = resume(profile, previous, endowment, tie_key)
         runs += 1
         if spent(profile, run) > profile.budget:
             # pabutools' first "previous outcome" is the initial allocation:
@@ -94,7 +97,7 @@ def add1(profile: MesProfile, tie_key: TieKey, everything_fits: bool) -> tuple[M
     runs = 1
     while True:
         step = _skip(run)
-        nxt = run_rounds(profile, endowment + step, tie_key, track=True)
+        nxt = resume(profile, run, endowment + step, tie_key)
         runs += 1
         if spent(profile, nxt) > profile.budget:
             last = endowment + step - 1

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from budget.mes_budgets import Budgets, Entries
+from budget.mes_budgets import Budgets, Entries, Snapshot
 from budget.mes_price import Quote, Shortfall, make_exact, quote
 from budget.mes_profile import MesProfile
 from budget.mes_window import Window
@@ -59,6 +59,23 @@ class MesRun:
     endowment: Fraction
     purchases: tuple[Purchase, ...]
     window: float = 0.0
+    checkpoints: tuple[Checkpoint, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """The state after `rounds` purchases of a run at endowment `base`.
+
+    The first `rounds` purchases stay the same for every endowment in
+    [base, base + window): a run there can start from this state, its
+    budgets moved along their slopes (`Budgets.resumed`).
+    """
+
+    base: Fraction
+    rounds: int
+    window: float
+    budgets: Snapshot
+    lower: dict[int, tuple[float, float]]
 
 
 def run_rounds(
@@ -72,7 +89,26 @@ def run_rounds(
     if observe is not None:
         observe(run.budgets, None)
     window = run.window.delta if run.window is not None else 0.0
-    return MesRun(endowment, tuple(run.purchases), window)
+    return MesRun(endowment, tuple(run.purchases), window, tuple(run.checkpoints))
+
+
+def resume(profile: MesProfile, previous: MesRun, endowment: Fraction, tie_key: TieKey) -> MesRun:
+    """The tracked run at `endowment`, starting after the last rounds of `previous` that provably repeat.
+
+    The add1 loops rerun MES with one more unit each time; the first rounds
+    rarely change. The purchases it reuses keep the records of `previous`
+    (same projects; their prices are those at the earlier endowment).
+    """
+    usable = [cp for cp in previous.checkpoints if 0 <= endowment - cp.base < cp.window]
+    if not usable or (endowment - usable[-1].base).denominator != 1:
+        return run_rounds(profile, endowment, tie_key, track=True)
+    cp = usable[-1]
+    run = _Run(profile, endowment, tie_key, True)
+    run.start_from(cp, int(endowment - cp.base), previous)
+    while run.stale and run.round():
+        pass
+    window = run.window.delta if run.window is not None else 0.0
+    return MesRun(endowment, tuple(run.purchases), window, tuple(run.checkpoints))
 
 
 class _Run:
@@ -87,6 +123,19 @@ class _Run:
         self.window = Window({j: (lo, 0.0) for j, lo in self.stale.items()}) if track else None
         self.purchases: list[Purchase] = []
         self.observe: Observer | None = None
+        self.fresh: set[int] = set()
+        self.endowment = endowment
+        self.checkpoints: list[Checkpoint] = []
+
+    def start_from(self, cp: Checkpoint, step: int, previous: MesRun) -> None:
+        """Continue from checkpoint `cp` of `previous`, every voter holding `step` more."""
+        self.budgets = Budgets.resumed(self.profile, cp.budgets, step)
+        lower = {j: _shift(lo, slope, step) for j, (lo, slope) in cp.lower.items()}
+        self.stale = {j: lo for j, (lo, _) in lower.items()}
+        self.window = Window(lower)
+        self.window.limit(cp.window - step)
+        self.purchases = list(previous.purchases[: cp.rounds])
+        self.checkpoints = [c for c in previous.checkpoints if c.rounds <= cp.rounds]
 
     def round(self) -> bool:
         """Buy one project; False when none is affordable."""
@@ -104,6 +153,9 @@ class _Run:
             self.observe(self.budgets, purchase)
         price = (best.num, best.poor_slope, best.rich_weight)
         self.budgets.pay(best.cand, best.entries, price, list(purchase.poor))
+        if self.window is not None:
+            self.checkpoints.append(Checkpoint(self.endowment, len(self.purchases), self.window.delta,
+                                               self.budgets.snapshot(), dict(self.window.lower)))
         return True
 
     def _quote(self, j: int) -> Quote | None:
@@ -122,7 +174,7 @@ class _Run:
     def _price_round(self) -> list[Quote]:
         """Quotes of every candidate that might win this round (lazily)."""
         best_hi = math.inf
-        self.fresh: set[int] = set()
+        self.fresh = set()
         quotes: list[Quote] = []
         for j in sorted(self.stale, key=self.stale.__getitem__):
             if self.stale[j] > best_hi:
@@ -159,6 +211,12 @@ class _Run:
                 break
             if self._quote(j) is not None:
                 window.limit(window.rival(line, j))
+
+
+def _shift(lo: float, slope: float, step: int) -> tuple[float, float]:
+    """A lower bound line moved `step` along itself, rounded down with room to spare."""
+    moved = lo + slope * step
+    return moved - 1e-12 * (abs(lo) + abs(slope * step)), slope
 
 
 def _record(q: Quote, rho: Fraction, tied: tuple[int, ...], budgets: Budgets) -> Purchase:
