@@ -55,7 +55,9 @@ def check_ballot(ranking_ids: list[int], candidates: list[Proposal]) -> list[int
     return ranking_ids
 
 
-async def submit_ballot(pool: Pool, session_id: int, who: Who, key: str | None, ranking_ids: list[int]) -> Outcome:
+async def submit_ballot(
+    pool: Pool, session_id: int, who: Who, key: str | None, ranking_ids: list[int]
+) -> Outcome:
     async def body(ctx: Ctx) -> dict[str, Any]:
         pid = ctx.actor.participant_id
         if pid is None:
@@ -68,6 +70,7 @@ async def submit_ballot(pool: Pool, session_id: int, who: Who, key: str | None, 
         if ranked != before:
             await ctx.emit("ranking_count_changed", "room", {"ranked": ranked})
         return {"ranked_proposals": len(ballot), "submissions": revisions}
+
     return await perform(pool, session_id, who, key, A.RANK, body)
 
 
@@ -81,10 +84,15 @@ async def choose_method(pool: Pool, session_id: int, who: Who, key: str | None, 
     async def body(ctx: Ctx) -> dict[str, Any]:
         old = await db.select_method(ctx.conn, session_id)
         await db.update_method(ctx.conn, session_id, chosen.value)
-        await insert_audit(ctx.conn, "ranking_method_chosen", staff_id=ctx.actor.staff_id,
-                           inquiry_id=ctx.session.inquiry_id,
-                           detail={"session_id": session_id, "before": old, "after": chosen.value})
+        await insert_audit(
+            ctx.conn,
+            "ranking_method_chosen",
+            staff_id=ctx.actor.staff_id,
+            inquiry_id=ctx.session.inquiry_id,
+            detail={"session_id": session_id, "before": old, "after": chosen.value},
+        )
         return {"method": chosen.value}
+
     return await perform(pool, session_id, who, key, A.CHOOSE_METHOD, body)
 
 
@@ -94,7 +102,7 @@ class RankingStatus:
     phase: Phase
     method: str
     candidates: list[Proposal]
-    ranked: int | None          # turnout; None where the table does not show it
+    ranked: int | None  # turnout; None where the table does not show it
     own: list[int] | None
 
 
@@ -105,21 +113,32 @@ async def status(pool: Pool, session_id: int, who: Who) -> RankingStatus:
         if v.actor.participant_id is not None:
             own = await db.select_own_ballot(conn, session_id, v.actor.participant_id)
         ranked = await db.select_turnout(conn, session_id) if v.may(A.SEE_TURNOUT) else None
-        return RankingStatus(v, v.session.state.phase, await db.select_method(conn, session_id),
-                             await proposals_db.select_session_proposals(conn, session_id, active_only=True),
-                             ranked, own)
+        return RankingStatus(
+            v,
+            v.session.state.phase,
+            await db.select_method(conn, session_id),
+            await proposals_db.select_session_proposals(conn, session_id, active_only=True),
+            ranked,
+            own,
+        )
 
 
 async def result(pool: Pool, session_id: int, who: Who) -> dict[str, Any]:
     """The stored result (computed now if this is its first reading after close)."""
     async with pool.acquire() as conn, conn.transaction():
         await viewer(conn, session_id, who, A.SEE_RESULT)
-        stored = await db.select_result(conn, session_id)
-        if stored is None:
-            stored = await _compute(conn, session_id)
-            await db.insert_result(conn, session_id, stored["method"], stored)
-            stored = await db.select_result(conn, session_id) or stored
-        return stored
+        return await store_result(conn, session_id)
+
+
+async def store_result(conn: Connection, session_id: int) -> dict[str, Any]:
+    """Compute and store the result unless it is stored already; call only once the session is closed
+    (e.g. inside the transaction that closes it)."""
+    stored = await db.select_result(conn, session_id)
+    if stored is None:
+        stored = await _compute(conn, session_id)
+        await db.insert_result(conn, session_id, stored["method"], stored)
+        stored = await db.select_result(conn, session_id) or stored
+    return stored
 
 
 async def _compute(conn: Connection, session_id: int) -> dict[str, Any]:
@@ -133,5 +152,8 @@ async def _compute(conn: Connection, session_id: int) -> dict[str, Any]:
         counted = ranking.rank([f"#{p.id}" for p in candidates], ballots, method)
     except ranking.RankingTooHardError as err:
         raise Conflict(f"The {METHOD_NAMES[method]} result is too hard to compute exactly: {err}") from err
-    return {**counted.to_dict(), "method_name": METHOD_NAMES[method],
-            "titles": {f"#{p.id}": p.text.title for p in candidates}}
+    return {
+        **counted.to_dict(),
+        "method_name": METHOD_NAMES[method],
+        "titles": {f"#{p.id}": p.text.title for p in candidates},
+    }

@@ -80,3 +80,19 @@ async def test_author_and_facilitator_racing_on_one_revision_lose_nothing(
     finally:
         for c in (author, other, fac):
             await c.close()
+
+
+async def test_the_api_is_in_the_openapi_document(server: Server) -> None:
+    client = server.client()
+    try:
+        doc = await (await client.get("/api/v1/openapi.json")).json()
+    finally:
+        await client.close()
+    paths = doc["paths"]
+    for path, method in [("/api/v1/sessions/{session_id}/proposals", "post"),
+                         ("/api/v1/proposals/{proposal_id}/amend", "post"),
+                         ("/api/v1/sessions/{session_id}/ranking/ballot", "post"),
+                         ("/api/v1/sessions/{session_id}/ranking/result", "get"),
+                         ("/api/v1/shortlists/{shortlist_id}/costs", "post")]:
+        assert method in paths[path], path
+    assert doc["components"]["schemas"]["BallotIn"]["additionalProperties"] is False
