@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import socket
@@ -33,7 +34,7 @@ from inquiry.identity_db import select_participant_by_device, select_staff_by_lo
 from inquiry.permissions import RoomRole
 from inquiry.room_db import RoomEvent
 from inquiry.room_runner import Outcome, Who
-from inquiry.room_db import delete_server_connections, select_due_deadlines
+from inquiry.room_db import delete_server_connections, select_due_deadlines, select_presence
 from inquiry.tokens import hash_secret, new_secret
 from web.api import describe_validation
 from web.identity import DEVICE_COOKIE, STAFF_COOKIE
@@ -148,9 +149,9 @@ class RoomHub:
         if self.closing:
             return
         async with self.pool().acquire() as conn:
-            p = await room_actions.room_db.select_presence(conn, session_id)
+            p = await select_presence(conn, session_id)
         await self.sio.emit("presence", {"type": "presence", "residents": p.residents, "names": None},
-                            to=f"s{session_id}:room", skip_sid=None)
+                            to=f"s{session_id}:room")
         await self.sio.emit("presence", {"type": "presence", "residents": p.residents, "names": p.names},
                             to=f"s{session_id}:staff")
 
@@ -250,7 +251,7 @@ async def _watch_deadlines(hub: RoomHub) -> None:
             async with hub.pool().acquire() as conn:
                 due = await select_due_deadlines(conn)
             for session_id in due:
-                await hub.run(session_id, lambda s=session_id: room_actions.announce_deadline(hub.pool(), s))
+                await hub.run(session_id, functools.partial(room_actions.announce_deadline, hub.pool(), session_id))
         except Exception:  # keep the watcher alive through a database restart
             log.exception("deadline watcher failed; retrying")
 
