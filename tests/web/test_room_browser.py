@@ -47,5 +47,7 @@ async def test_message_and_phase_change_arrive_live(browser: Browser, server: Se
         await expect(page.get_by_role("button", name="Raise hand")).to_be_visible()
     await expect(alice.locator("[data-presence]").first).to_have_text("2")
     await alice.screenshot(path=screenshot_path("room-resident"), full_page=True)
+    await expect(console.locator("#names")).to_contain_text("Resident 1 (resident)")
+    await console.screenshot(path=screenshot_path("room-console"), full_page=True)
     for page in (console, alice, bob):  # close the sockets before the server stops
         await page.context.close()
