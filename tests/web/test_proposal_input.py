@@ -65,7 +65,7 @@ async def test_bad_input_while_drafting(server: Server, db: asyncpg.Connection) 
             ("api", f"/proposals/{pid}/amend", text("New", based_on=0), "based_on"),
             ("api", f"/proposals/{pid}/amend", text("New", based_on=7), "revision 7"),
             ("api", f"/proposals/{pid}/amend", {**text(), "based_on": 1, "description": ""}, "description"),
-            ("api", f"/proposals/999/amend", text("New", based_on=1), "no such proposal"),
+            ("api", "/proposals/999/amend", text("New", based_on=1), "no such proposal"),
             ("api", f"/amendments/{amendment}/decide", {"key": key(), "accept": "maybe"}, "accept"),
             ("api", "/amendments/999/decide", {"key": key(), "accept": True}, "no such amendment"),
             ("api", f"/proposals/{pid}/comments", {"key": key(), "body": ""}, "body"),

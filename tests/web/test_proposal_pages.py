@@ -81,6 +81,8 @@ async def test_ranking_form_standings_hidden_until_close_then_result_and_shortli
         assert "1 cost changed" in page and "proposed at 40,000.00 EUR" in page and "accepted" in page
         audit = await db.fetchval("SELECT detail::text FROM audit_log WHERE action = 'shortlist_cost_changed'")
         assert '"before": 4000000' in audit and '"after": 4200000' in audit
+        listed = page_text(await (await convenor.get(f"/s/{s}/ranking/result")).text())
+        assert f"Shortlist {shortlist} — accepted" in listed
         new_round = await (await convenor.get(f"/rounds/new?shortlist={shortlist}")).text()
         assert "Bike lane; 42000.00\nBenches; 3000.00" in new_round
     finally:
