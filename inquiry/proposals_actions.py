@@ -107,9 +107,10 @@ async def amend(pool: Pool, proposal_id: int, who: Who, key: str | None, based_o
                 text: ProposalText, question_ids: list[int] | None) -> Outcome:
     """The author's change applies at once; anyone else's waits for the author or a facilitator.
 
-    One amendment per revision waits at a time: a second one written against
-    the same text is refused (409) with the waiting one shown, so that an
-    accepted amendment never silently overwrites another person's change.
+    One change per revision at a time: while an amendment to revision n waits,
+    any other change based on n (a second amendment, or the author's own edit)
+    is refused (409) with the waiting one shown, so that no accepted change
+    silently overwrites another person's.
     """
     session_id = await session_of(pool, proposal_id)
 
@@ -118,15 +119,17 @@ async def amend(pool: Pool, proposal_id: int, who: Who, key: str | None, based_o
         if based_on != p.revision:
             raise _stale(p, based_on, text)
         qids = p.question_ids if question_ids is None else await _questions(ctx, question_ids)
-        if ctx.actor.participant_id == p.author_id:
-            revision = await _apply(ctx, p, text, qids, ctx.actor.name, "edited by the author")
-            return {"proposal_id": p.id, "revision": revision, "amendment_id": None}
+        author = ctx.actor.participant_id == p.author_id
         waiting = [a for a in await db.select_amendments(ctx.conn, p.id, "open") if a.based_on == p.revision]
         if waiting:
+            first = "accept or decline it first" if author else "send yours again once that one is decided"
             raise EditConflict(
-                f"{waiting[0].by_name}'s amendment to this same revision is waiting for the author's "
-                "decision. Yours was not saved; it is shown below next to the waiting one. Send it again "
-                "once that one is decided.", p.revision, waiting[0].text, text)
+                f"{waiting[0].by_name}'s amendment to this same revision is waiting for "
+                f"{'your' if author else 'the author’s'} decision: {first}. Your text was not saved; it is "
+                "shown below next to the waiting one.", p.revision, waiting[0].text, text)
+        if author:
+            revision = await _apply(ctx, p, text, qids, ctx.actor.name, "edited by the author")
+            return {"proposal_id": p.id, "revision": revision, "amendment_id": None}
         if ctx.actor.participant_id is None:
             raise NotAllowed("Facilitators decide amendments; residents write them.")
         a = await db.insert_amendment(ctx.conn, p.id, p.revision, text, ctx.actor.participant_id, ctx.actor.name)

@@ -96,3 +96,31 @@ async def test_the_api_is_in_the_openapi_document(server: Server) -> None:
                          ("/api/v1/shortlists/{shortlist_id}/costs", "post")]:
         assert method in paths[path], path
     assert doc["components"]["schemas"]["BallotIn"]["additionalProperties"] is False
+
+
+async def test_author_and_another_resident_amending_at_once_one_wins_nothing_lost(
+        server: Server, db: asyncpg.Connection) -> None:
+    """Whichever commits first wins: the author's edit becomes the current revision, or the other's
+    amendment waits for a decision; the loser gets 409 with their own text and the winner's."""
+    cast = await make_cast(db)
+    author, other = as_(server, cast, "r0"), as_(server, cast, "r1")
+    try:
+        pid = (await (await author.api("POST", f"/sessions/{cast.session_id}/proposals", text())).json())["proposal_id"]
+        await other.get("/")
+        mine, theirs = await asyncio.gather(
+            author.api("POST", f"/proposals/{pid}/amend", text("Author: trees and shade", based_on=1)),
+            other.api("POST", f"/proposals/{pid}/amend", text("Other: trees and water", based_on=1)))
+        assert sorted([mine.status, theirs.status]) == [200, 409]
+        detail = await (await other.api("GET", f"/proposals/{pid}")).json()
+        if mine.status == 200:
+            assert detail["title"] == "Author: trees and shade" and detail["revision"] == 2
+            lost = await theirs.json()
+            assert lost["yours"]["title"] == "Other: trees and water"
+            assert lost["current"]["title"] == "Author: trees and shade"
+        else:
+            assert detail["revision"] == 1
+            assert [a["title"] for a in detail["amendments"] if a["status"] == "open"] == ["Other: trees and water"]
+            lost = await mine.json()
+            assert lost["yours"]["title"] == "Author: trees and shade" and "your decision" in lost["error"]
+    finally:
+        await author.close(), await other.close()
