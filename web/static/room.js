@@ -114,14 +114,16 @@
       if (names && data.names) { names.textContent = ""; data.names.forEach(function (n) { names.appendChild(el("li", n)); }); }
     } else if (type === "session_left") { status.textContent = data.reason; }
   });
-  socket.on("connect", function () {
+  function resume() {
     socket.emit("resume", {last_seq: lastSeq}, function (ack) {
       if (!ack.ok) { status.textContent = ack.error; return; }
       ack.events.forEach(take);
+      if (ack.more) { resume(); return; }  // a long absence comes back in pages
       setPhase(ack.state);
       status.textContent = "Live.";
     });
-  });
+  }
+  socket.on("connect", resume);
   socket.on("disconnect", function () { status.textContent = "Reconnecting…"; });
   socket.on("connect_error", function (err) { status.textContent = err.message; });
 
