@@ -36,16 +36,18 @@ class Lock:
         """Some candidate ranks above i."""
         return any((r >> i) & 1 for r in self.reach)
 
-    def closed_with(self, edges: frozenset[Edge]) -> list[int]:
-        """Reach bitmasks if `edges` were all added, cycles and all (Warshall)."""
-        reach = list(self.reach)
-        for a, b in edges:
-            reach[a] |= 1 << b
-        for k, _ in enumerate(reach):
-            for i, r in enumerate(reach):
-                if (r >> k) & 1:
-                    reach[i] = r | reach[k]
-        return reach
+    def reach_with(self, start: int, edges: frozenset[Edge]) -> int:
+        """Bitmask of what `start` would reach were `edges` locked too."""
+        # `reach` is already transitive, so only the extra edges need walking.
+        seen = (1 << start) | self.reach[start]
+        grew = True
+        while grew:
+            grew = False
+            for a, b in edges:
+                if (seen >> a) & 1 and not (seen >> b) & 1:
+                    seen |= (1 << b) | self.reach[b]
+                    grew = True
+        return seen
 
     def tops(self) -> frozenset[int]:
         """The candidates nobody ranks above."""

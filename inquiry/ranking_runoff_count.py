@@ -16,8 +16,8 @@ from itertools import accumulate
 
 from inquiry.ranking_profile import Profile
 
-STATE_BUDGET = 5_000
-"""Sets of continuing proposals the winner search may branch on."""
+STATE_BUDGET = 1_000
+"""Sets of continuing proposals to branch on: 1-3 ms each at 30 proposals and 200 ballots."""
 
 
 def tally(profile: Profile, continuing: frozenset[int]) -> tuple[dict[int, int], int]:
