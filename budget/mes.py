@@ -92,12 +92,15 @@ def _complete(election: Election, profile: MesProfile, order: TieOrder, completi
     def key(j: int) -> int:
         return order.rank[profile.candidates[j].index]
 
+    if profile.voters == 0:
+        return MesRun(Fraction(0), ()), 0  # pabutools: no ballots, nothing funded
+    endowment, runs = profile.budget / profile.voters, 0
     if completion is Completion.ADD1_EXHAUSTIVE:
-        return add1_exhaustive(profile, key)
-    if completion is Completion.ADD1:
+        endowment, runs = add1_exhaustive(profile, key)
+    elif completion is Completion.ADD1:
         everything = sum((p.cost for p in election.projects), Fraction(0)) <= election.budget
-        return add1(profile, key, everything)
-    return run_rounds(profile, profile.budget / profile.voters, key), 1
+        endowment, runs = add1(profile, key, everything)
+    return run_rounds(profile, endowment, key), runs + 1
 
 
 def _exhaustive(election: Election, selected: tuple[str, ...]) -> bool:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from budget.election import Election
 from budget.mes_completion import add1, add1_exhaustive, exhaustive, spent
+from budget.mes_float import float_run
 from budget.mes_profile import MesProfile, build_profile
 from budget.mes_rounds import MesRun, run_rounds
 from budget.satisfaction import ALLOWED, Satisfaction
@@ -38,28 +39,28 @@ def test_every_raise_inside_the_window_gives_the_same_run(e: Election, extra: in
             assert _ids(profile, again) == _ids(profile, run), (satisfaction, start, step, run.window)
 
 
-def _stepwise_exhaustive(profile: MesProfile) -> MesRun:
-    """pabutools' loop, one unit at a time."""
+def _bought(profile: MesProfile, endowment: Fraction) -> tuple[int, ...]:
+    return tuple(p.candidate for p in run_rounds(profile, endowment, _key).purchases)
+
+
+def _stepwise_exhaustive(profile: MesProfile) -> Fraction:
+    """pabutools' loop, one unit at a time: the endowment it stops at."""
     endowment = profile.budget / profile.voters
-    previous = None
     while True:
-        run = run_rounds(profile, endowment, _key)
-        if spent(profile, run) > profile.budget:
-            return previous if previous is not None else run
-        if exhaustive(profile, run):
-            return run
-        previous, endowment = run, endowment + 1
+        bought = _bought(profile, endowment)
+        if spent(profile, bought) > profile.budget:
+            return endowment - 1
+        if exhaustive(profile, bought):
+            return endowment
+        endowment += 1
 
 
-def _stepwise_add1(profile: MesProfile) -> MesRun:
+def _stepwise_add1(profile: MesProfile) -> Fraction:
     """equalshares.net's loop, one unit at a time (elections where every candidate together overspends)."""
     endowment = profile.budget / profile.voters
-    run = run_rounds(profile, endowment, _key)
-    while True:
-        nxt = run_rounds(profile, endowment + 1, _key)
-        if spent(profile, nxt) > profile.budget:
-            return run
-        endowment, run = endowment + 1, nxt
+    while spent(profile, _bought(profile, endowment + 1)) <= profile.budget:
+        endowment += 1
+    return endowment
 
 
 @settings(max_examples=200, deadline=None)
@@ -67,10 +68,16 @@ def _stepwise_add1(profile: MesProfile) -> MesRun:
 def test_skipping_loops_equal_the_step_by_step_loops(e: Election) -> None:
     for satisfaction in (s for s in Satisfaction if e.vote_type in ALLOWED[s]):
         profile = build_profile(e, satisfaction)
-        fast, _ = add1_exhaustive(profile, _key)
-        slow = _stepwise_exhaustive(profile)
-        assert (_ids(profile, fast), fast.endowment) == (_ids(profile, slow), slow.endowment)
+        assert add1_exhaustive(profile, _key)[0] == _stepwise_exhaustive(profile)
         if sum(c.cost for c in profile.candidates) > profile.budget:
-            fast, _ = add1(profile, _key, everything_fits=False)
-            slow = _stepwise_add1(profile)
-            assert (_ids(profile, fast), fast.endowment) == (_ids(profile, slow), slow.endowment)
+            assert add1(profile, _key, everything_fits=False)[0] == _stepwise_add1(profile)
+
+
+@settings(max_examples=200, deadline=None)
+@given(elections(), st.integers(0, 30))
+def test_float_runs_are_exact_or_abstain(e: Election, extra: int) -> None:
+    for satisfaction in (s for s in Satisfaction if e.vote_type in ALLOWED[s]):
+        profile = build_profile(e, satisfaction)
+        endowment = profile.budget / profile.voters + extra
+        fast = float_run(profile, endowment, _key)
+        assert fast is None or fast == _bought(profile, endowment)
