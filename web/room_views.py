@@ -111,7 +111,9 @@ async def material(request: web.Request) -> web.StreamResponse:
     if pdf is None:
         raise NotFound("That material is a link, not a file.")
     return web.Response(body=pdf, content_type="application/pdf",
-                        headers={"Content-Disposition": f'inline; filename="material-{wanted}.pdf"'})
+                        headers={"Content-Disposition": f'inline; filename="material-{wanted}.pdf"',
+                                 # An uploaded file must not run script in our origin.
+                                 "Content-Security-Policy": "sandbox", "X-Content-Type-Options": "nosniff"})
 
 
 async def moderation_csv(request: web.Request) -> web.StreamResponse:
