@@ -34,7 +34,7 @@ def tally(profile: Profile, continuing: frozenset[int]) -> tuple[dict[int, int],
 
 
 def batch(votes: dict[int, int]) -> frozenset[int]:
-    """The most lowest proposals whose votes together are below the next one's."""
+    """The largest set of lowest proposals whose votes add up to fewer than the next one's."""
     ranked = sorted(votes, key=votes.__getitem__)
     below = [
         k for k, total in enumerate(accumulate(votes[i] for i in ranked[:-1]), 1) if total < votes[ranked[k]]
