@@ -15,7 +15,7 @@ from inquiry.staff_db import StaffAccount
 from web.api import API_PREFIX, endpoint
 from web.identity import STAFF_COOKIE, require_staff
 from web.keys import POOL
-from web.security import own_origin, set_cookie
+from web.security import client_address, own_origin, set_cookie
 
 
 class LoginBody(BaseModel):
@@ -67,8 +67,7 @@ class SignedOut(BaseModel):
 
 
 def address(request: web.Request) -> str:
-    # The peer address; behind a proxy every client shares it, so the per-address limit is generous.
-    return request.remote or "unknown"
+    return client_address(request)
 
 
 def link_url(request: web.Request, link: IssuedLink) -> str:
