@@ -55,6 +55,8 @@ async def test_ranking_form_standings_hidden_until_close_then_result_and_shortli
         ids = [await draft(r[n], s, t, c) for n, (t, c) in enumerate(
             [("Benches", "3000"), ("Bike lane", "40000"), ("Library hours", "9000.50")])]
         await fac.post_form(f"/s/{s}/ranking/method", {"key": key(), "method": "ranked_pairs"})
+        assert await db.fetchval("SELECT detail->>'after' FROM audit_log WHERE action = 'ranking_method_chosen'"
+                                 ) == "ranked_pairs"
         await set_phase(db, cast, "ranking")
         for client, order in zip(r, ([ids[1], ids[0]], [ids[1]], [ids[0], ids[1], ids[2]]), strict=True):
             form = {"key": key(), **{f"rank_{pid}": "" for pid in ids}}

@@ -86,8 +86,9 @@ async def test_rank_by_drag_by_keyboard_and_revise_then_result(browser: Browser,
     await expect(carol.locator("#saved")).to_be_visible()
     await expect(carol.locator(f"#rank_{ids['Bike lane']}")).to_have_value("1")
 
-    # Alice's page learns the turnout by itself; nothing shows the standings.
-    await expect(alice.locator("[data-ranked]")).to_have_text("3", timeout=12_000)
+    # Alice's page learns the turnout live, over the room's socket; nothing shows the standings.
+    await expect(alice.locator("#ranking-state[data-live='1']")).to_have_count(1)
+    await expect(alice.locator("[data-ranked]")).to_have_text("3")
     for page in (alice, bob, carol):
         assert "First:" not in await page.content()
     await alice.screenshot(path=screenshot_path("ranking-open"), full_page=True)
@@ -97,7 +98,7 @@ async def test_rank_by_drag_by_keyboard_and_revise_then_result(browser: Browser,
     resp = await fac.api("POST", f"/sessions/{s}/advance_phase", {"key": key(), "to": "closed"})
     assert resp.status == 200, await resp.text()
     await fac.close()
-    await alice.get_by_role("link", name="See the result").click(timeout=12_000)   # the page reloads on close
+    await alice.get_by_role("link", name="See the result").click()   # phase_changed reloads the page
     await expect(alice.locator("#winner")).to_contain_text("Bike lane")
     await expect(alice.locator("#order li")).to_have_count(3)
     row = alice.locator("#pairwise tbody tr").first

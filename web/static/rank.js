@@ -1,10 +1,11 @@
 // Ranking page: drag proposals (mouse, touch or pen) between "Your ranking" and "Not ranked";
 // the rank selects follow, and changing a select moves the item. The form posts the selects,
-// so the page works the same without this script. Turnout refreshes every few seconds.
+// so the page works the same without this script. Turnout and the phase arrive live through the
+// room's socket.io events (ranking_count_changed, phase_changed); without a socket, it polls.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
-  var POLL_MS = 5000;
+  var POLL_MS = 10000;  // only while the socket is down: 1,000 phones make 100 requests a second
   var ranked = document.getElementById("ranked");
   var unranked = document.getElementById("unranked");
   var state = document.getElementById("ranking-state");
@@ -65,18 +66,52 @@
     sync();
   }
 
+  function showTurnout(ranked) {
+    var count = state.querySelector("[data-ranked]");
+    if (!count || ranked === null) { return; }
+    count.textContent = String(ranked);
+    state.querySelector("[data-ranked-word]").textContent = ranked === 1 ? "resident has" : "residents have";
+  }
+
+  function showPhase(phase) {
+    if (phase !== state.getAttribute("data-phase")) { window.location.reload(); }
+  }
+
+  var socket = null;
+  var lastSeq = Number(state ? state.getAttribute("data-last-seq") : 0);
+
+  function take(e) {
+    if (e.seq <= lastSeq) { return; }  // a resume can overlap live events
+    lastSeq = e.seq;
+    if (e.type === "ranking_count_changed") { showTurnout(e.ranked); }
+    if (e.type === "phase_changed") { showPhase(e.phase); }
+  }
+
+  function live() {
+    if (typeof io !== "function") { return; }
+    socket = io({ auth: { session_id: Number(state.getAttribute("data-session")) }, transports: ["websocket", "polling"] });
+    socket.onAny(function (type, data) { if (data && data.seq) { take(data); } });
+    socket.on("disconnect", function () { state.removeAttribute("data-live"); });
+    socket.on("connect", function resume() {
+      socket.emit("resume", { last_seq: lastSeq }, function (ack) {
+        if (!ack.ok) { return; }
+        ack.events.forEach(take);
+        if (ack.more) { resume(); return; }
+        state.setAttribute("data-live", "1");
+        showPhase(ack.state.phase);
+      });
+    });
+  }
+
   function poll() {
+    if (socket && socket.connected) { return; }
     var session = state.getAttribute("data-session");
     fetch("/api/v1/sessions/" + session + "/ranking", { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (s) {
         if (!s) { return; }
-        if (s.phase !== state.getAttribute("data-phase")) { window.location.reload(); return; }
-        var count = state.querySelector("[data-ranked]");
-        if (count && s.ranked !== null) {
-          count.textContent = String(s.ranked);
-          state.querySelector("[data-ranked-word]").textContent = s.ranked === 1 ? "resident has" : "residents have";
-        }
+        showPhase(s.phase);
+        showTurnout(s.ranked);
       })
       .catch(function () { /* offline for a moment: try again at the next tick */ });
   }
@@ -88,5 +123,8 @@
     document.addEventListener("pointercancel", onUp);
     document.getElementById("rank-form").addEventListener("change", onSelect);
   }
-  if (state && state.getAttribute("data-phase") !== "closed") { window.setInterval(poll, POLL_MS); }
+  if (state && state.getAttribute("data-phase") !== "closed") {
+    live();
+    window.setInterval(poll, POLL_MS);
+  }
 })();
