@@ -22,7 +22,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from budget.mes_profile import MesProfile
-from budget.mes_float import float_run
+from budget.mes_float import float_run, float_span
 from budget.mes_rounds import MesRun, TieKey, resume, run_rounds
 
 
@@ -50,9 +50,26 @@ class Outcomes:
         self.last: MesRun | None = None
         self.runs = 0
         self.floats_left = 0
+        self.span = 16
+        self.rest = 0
 
     def at(self, endowment: Fraction) -> tuple[tuple[int, ...], float]:
         """(candidates bought in order, steps of 1 that give the same outcome: at least 1, maybe infinite)."""
+        bought, skip = self._at(endowment)
+        if self.span < 2:
+            self.rest += 1
+            if self.rest % 32 == 0:
+                self.span = 4  # try spans again every 32 steps
+        elif skip == 1:
+            # Budapest 2024 needs thousands of steps of 1 forint: prove whole
+            # spans of them repeat this outcome, growing the span while that works.
+            if float_span(self.profile, endowment, endowment + self.span) == bought:
+                skip, self.span = self.span + 1, self.span * 2
+            else:
+                self.span //= 4
+        return bought, skip
+
+    def _at(self, endowment: Fraction) -> tuple[tuple[int, ...], float]:
         self.runs += 1
         if self.floats_left > 0:
             self.floats_left -= 1

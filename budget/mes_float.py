@@ -86,14 +86,45 @@ def _price(c: Candidate, classes: _Classes) -> tuple[float, float, _Split] | Non
 
 def float_run(profile: MesProfile, endowment: Fraction, tie_key: TieKey) -> tuple[int, ...] | None:
     """The candidates an exact run at `endowment` buys, in order; None if floats cannot be sure."""
+    rounds = _rounds(profile, endowment, None)
+    return None if rounds is None else tuple(j for j, _ in rounds)
+
+
+def float_span(profile: MesProfile, low: Fraction, high: Fraction) -> tuple[int, ...] | None:
+    """The outcome shared by every endowment in [low, high], if floats can prove there is one.
+
+    With the same purchases, a higher endowment leaves every voter at least
+    as much after every round and makes every price at most as high (by
+    induction: a price falls when budgets grow, and max(0, budget - price *
+    satisfaction) grows). So if at every round the winner at `low` asks less
+    than every rival asks at `high`, and nothing more is affordable at `high`
+    at the end, every endowment in between buys the same projects in the same
+    order.
+    """
+    rounds = _rounds(profile, low, None)
+    if rounds is None or _rounds(profile, high, tuple(rounds)) is None:
+        return None
+    return tuple(j for j, _ in rounds)
+
+
+def _rounds(
+    profile: MesProfile, endowment: Fraction, forced: tuple[tuple[int, float], ...] | None
+) -> list[tuple[int, float]] | None:
+    """(winner, upper bound of its rho) per round; None if in doubt or if `forced` is not confirmed.
+
+    With `forced`, round r must be won by forced[r][0] with every rival
+    certainly dearer than forced[r][1], and the run must end after it.
+    """
     classes = _Classes(profile, endowment)
     stale = {j: float(c.cost / (c.scale * c.total_weight)) * (1 - 1e-6) for j, c in enumerate(profile.candidates)}
-    bought: list[int] = []
+    out: list[tuple[int, float]] = []
     while stale:
+        # Forced, past the last purchase: nothing may be affordable at all.
+        limit = None if forced is None else (forced[len(out)][1] if len(out) < len(forced) else float("inf"))
         best: tuple[float, float, int, _Split] | None = None
         second_lo = float("inf")
         for j in sorted(stale, key=stale.__getitem__):
-            if best is not None and stale[j] > best[0] + best[1]:
+            if stale[j] > (limit if limit is not None else (best[0] + best[1] if best else float("inf"))):
                 break
             got = _price(profile.candidates[j], classes)
             if got is False or got is True:
@@ -103,20 +134,25 @@ def float_run(profile: MesProfile, endowment: Fraction, tie_key: TieKey) -> tupl
                 continue
             rho, err, split = got
             stale[j] = rho - err
-            if best is None or rho < best[0]:
+            if forced is not None and len(out) < len(forced) and j == forced[len(out)][0]:
+                best = (rho, err, j, split)
+            elif forced is not None:
+                if limit is None or rho - err <= limit:
+                    return None  # a rival could win somewhere in between
+            elif best is None or rho < best[0]:
                 if best is not None:
                     second_lo = min(second_lo, best[0] - best[1])
                 best = (rho, err, j, split)
             else:
                 second_lo = min(second_lo, rho - err)
         if best is None:
-            return tuple(bought)
+            return out if forced is None or len(out) == len(forced) else None
         if best[0] + best[1] >= second_lo:
             return None  # a tie or a near tie: the exact run decides
         _pay(profile.candidates[best[2]], classes, best[3])
         del stale[best[2]]
-        bought.append(best[2])
-    return tuple(bought)
+        out.append((best[2], best[0] + best[1]))
+    return out if forced is None or len(out) == len(forced) else None
 
 
 def _pay(c: Candidate, classes: _Classes, split: _Split) -> None:

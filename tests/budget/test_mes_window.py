@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from budget.election import Election
 from budget.mes_completion import add1, add1_exhaustive, exhaustive, spent
-from budget.mes_float import float_run
+from budget.mes_float import float_run, float_span
 from budget.mes_profile import MesProfile, build_profile
 from budget.mes_rounds import MesRun, run_rounds
 from budget.satisfaction import ALLOWED, Satisfaction
@@ -81,3 +81,15 @@ def test_float_runs_are_exact_or_abstain(e: Election, extra: int) -> None:
         endowment = profile.budget / profile.voters + extra
         fast = float_run(profile, endowment, _key)
         assert fast is None or fast == _bought(profile, endowment)
+
+
+@settings(max_examples=200, deadline=None)
+@given(elections(), st.integers(0, 20), st.integers(1, 12))
+def test_a_proved_span_holds_at_every_endowment_inside(e: Election, extra: int, width: int) -> None:
+    for satisfaction in (s for s in Satisfaction if e.vote_type in ALLOWED[s]):
+        profile = build_profile(e, satisfaction)
+        low = profile.budget / profile.voters + extra
+        shared = float_span(profile, low, low + width)
+        if shared is not None:
+            for k in range(0, 4 * width + 1):
+                assert _bought(profile, low + Fraction(k, 4)) == shared, (satisfaction, low, k)
