@@ -63,7 +63,7 @@ class Outcomes:
         elif skip == 1:
             # Budapest 2024 needs thousands of steps of 1 forint: prove whole
             # spans of them repeat this outcome, growing the span while that works.
-            if float_span(self.profile, endowment, endowment + self.span) == bought:
+            if float_span(self.profile, endowment, endowment + self.span, self.tie_key) == bought:
                 skip, self.span = self.span + 1, self.span * 2
             else:
                 self.span //= 4

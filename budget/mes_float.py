@@ -14,6 +14,7 @@ operation; a sum of k terms is charged (k + 2) * U times its magnitude.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -86,11 +87,11 @@ def _price(c: Candidate, classes: _Classes) -> tuple[float, float, _Split] | Non
 
 def float_run(profile: MesProfile, endowment: Fraction, tie_key: TieKey) -> tuple[int, ...] | None:
     """The candidates an exact run at `endowment` buys, in order; None if floats cannot be sure."""
-    rounds = _rounds(profile, endowment, None)
+    rounds = _rounds(profile, endowment, tie_key, None)
     return None if rounds is None else tuple(j for j, _ in rounds)
 
 
-def float_span(profile: MesProfile, low: Fraction, high: Fraction) -> tuple[int, ...] | None:
+def float_span(profile: MesProfile, low: Fraction, high: Fraction, tie_key: TieKey) -> tuple[int, ...] | None:
     """The outcome shared by every endowment in [low, high], if floats can prove there is one.
 
     With the same purchases, a higher endowment leaves every voter at least
@@ -101,14 +102,14 @@ def float_span(profile: MesProfile, low: Fraction, high: Fraction) -> tuple[int,
     at the end, every endowment in between buys the same projects in the same
     order.
     """
-    rounds = _rounds(profile, low, None)
-    if rounds is None or _rounds(profile, high, tuple(rounds)) is None:
+    rounds = _rounds(profile, low, tie_key, None)
+    if rounds is None or _rounds(profile, high, tie_key, tuple(rounds)) is None:
         return None
     return tuple(j for j, _ in rounds)
 
 
 def _rounds(
-    profile: MesProfile, endowment: Fraction, forced: tuple[tuple[int, float], ...] | None
+    profile: MesProfile, endowment: Fraction, tie_key: TieKey, forced: tuple[tuple[int, float], ...] | None
 ) -> list[tuple[int, float]] | None:
     """(winner, upper bound of its rho) per round; None if in doubt or if `forced` is not confirmed.
 
@@ -122,9 +123,10 @@ def _rounds(
         # Forced, past the last purchase: nothing may be affordable at all.
         limit = None if forced is None else (forced[len(out)][1] if len(out) < len(forced) else float("inf"))
         best: tuple[float, float, int, _Split] | None = None
+        priced: list[tuple[float, float, int, _Split]] = []
         second_lo = float("inf")
         for j in sorted(stale, key=stale.__getitem__):
-            if stale[j] > (limit if limit is not None else (best[0] + best[1] if best else float("inf"))):
+            if stale[j] > (limit if limit is not None else min((r + e for r, e, _, _ in priced), default=math.inf)):
                 break
             got = _price(profile.candidates[j], classes)
             if got is False or got is True:
@@ -139,12 +141,10 @@ def _rounds(
             elif forced is not None:
                 if limit is None or rho - err <= limit:
                     return None  # a rival could win somewhere in between
-            elif best is None or rho < best[0]:
-                if best is not None:
-                    second_lo = min(second_lo, best[0] - best[1])
-                best = (rho, err, j, split)
             else:
-                second_lo = min(second_lo, rho - err)
+                priced.append((rho, err, j, split))
+        if forced is None and priced:
+            best, second_lo = _cheapest(profile, priced, tie_key)
         if best is None:
             return out if forced is None or len(out) == len(forced) else None
         if best[0] + best[1] >= second_lo:
@@ -153,6 +153,21 @@ def _rounds(
         del stale[best[2]]
         out.append((best[2], best[0] + best[1]))
     return out if forced is None or len(out) == len(forced) else None
+
+
+def _cheapest(
+    profile: MesProfile, priced: list[tuple[float, float, int, _Split]], tie_key: TieKey
+) -> tuple[tuple[float, float, int, _Split], float]:
+    """The winner among priced candidates, and the least rho its rivals may ask.
+
+    Twins of the cheapest ask exactly its rho: the tie-break picks among them
+    and they are no rivals.
+    """
+    cheapest = min(priced, key=lambda t: t[0])
+    twins = [t for t in priced if profile.twin[t[2]] == profile.twin[cheapest[2]]]
+    best = min(twins, key=lambda t: tie_key(t[2]))
+    rivals = [t[0] - t[1] for t in priced if profile.twin[t[2]] != profile.twin[cheapest[2]]]
+    return best, min(rivals, default=math.inf)
 
 
 def _pay(c: Candidate, classes: _Classes, split: _Split) -> None:

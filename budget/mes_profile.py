@@ -60,6 +60,10 @@ class MesProfile:
     candidates: tuple[Candidate, ...]
     free: tuple[str, ...]
     unsupported: tuple[str, ...]
+    # twin[j]: the first candidate with j's cost and exactly j's supporters
+    # and weights. Twins always ask the same rho, so only the tie-break
+    # separates them (Toulouse 2022 has such a pair: 19 and 177).
+    twin: tuple[int, ...] = ()
 
 
 def ballot_weights(ballot: Ballot, satisfaction: Satisfaction) -> tuple[tuple[str, int], ...]:
@@ -113,6 +117,7 @@ def build_profile(election: Election, satisfaction: Satisfaction) -> MesProfile:
         candidates=tuple(candidates),
         free=tuple(free),
         unsupported=tuple(unsupported),
+        twin=_twins(candidates),
     )
 
 
@@ -142,3 +147,11 @@ def _incidence(
     return project, group, weight
 
 
+
+
+def _twins(candidates: list[Candidate]) -> tuple[int, ...]:
+    first: dict[tuple[Fraction, Fraction, bytes, bytes], int] = {}
+    return tuple(
+        first.setdefault((c.cost, c.scale, c.groups.tobytes(), c.weights.tobytes()), j)
+        for j, c in enumerate(candidates)
+    )

@@ -89,7 +89,7 @@ def test_a_proved_span_holds_at_every_endowment_inside(e: Election, extra: int, 
     for satisfaction in (s for s in Satisfaction if e.vote_type in ALLOWED[s]):
         profile = build_profile(e, satisfaction)
         low = profile.budget / profile.voters + extra
-        shared = float_span(profile, low, low + width)
+        shared = float_span(profile, low, low + width, _key)
         if shared is not None:
             for k in range(0, 4 * width + 1):
                 assert _bought(profile, low + Fraction(k, 4)) == shared, (satisfaction, low, k)
