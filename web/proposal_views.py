@@ -117,7 +117,9 @@ async def amend(request: web.Request) -> web.StreamResponse:
     try:
         text = text_from_form(form)
         based_on = _int(str(form.get("based_on", "")), "The revision")
-        await run(request, sid, lambda: actions.amend(pool, pid, who, key_of(form), based_on, text, None))
+        # Only the author's form lists the questions; an amendment leaves them as they are.
+        qids = questions_from_form(form) if "questions_shown" in form else None
+        await run(request, sid, lambda: actions.amend(pool, pid, who, key_of(form), based_on, text, qids))
     except EditConflict as err:
         return await detail_page(request, pid, 409, str(err), err, err.yours)
     except Invalid as err:

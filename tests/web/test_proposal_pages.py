@@ -107,3 +107,37 @@ async def test_an_expert_sees_no_proposals_and_an_observer_cannot_draft(
         assert refused.status == 403
     finally:
         await author.close(), await expert.close(), await observer.close()
+
+
+async def test_questions_drawn_on_follow_the_proposal_to_the_shortlist(server: Server, db: asyncpg.Connection) -> None:
+    cast = await make_cast(db)
+    s = cast.session_id
+    q = [await db.fetchval(
+        """INSERT INTO questions (session_id, expert_id, author_id, body, status)
+           VALUES ($1, $2, $3, $4, $5) RETURNING id""", s, cast.ids["expert"], cast.ids["r1"], body, status)
+        for body, status in (("How much does a tree cost?", "answered"), ("Who waters them?", "released"),
+                             ("Not yet released", "open"))]
+    author, fac, convenor = as_(server, cast, "r0"), as_(server, cast, "facilitator"), as_(server, cast, "convenor")
+    try:
+        page = page_text(await (await author.get(f"/s/{s}/proposals")).text())
+        assert "How much does a tree cost?" in page and "Not yet released" not in page
+        resp = await author.post_form(f"/s/{s}/proposals", {
+            "key": key(), "title": "Trees", "description": "Plant.", "cost": "900", "question_ids": str(q[0])})
+        pid = int(str(resp.url).rsplit("/", 1)[1])
+        form = {"key": key(), "based_on": "1", "title": "Trees", "description": "Plant.", "cost": "900",
+                "questions_shown": "1"}
+        resp = await author.session.post(f"{server.url}/proposals/{pid}/amend", data=[
+            *form.items(), ("csrf_token", author.csrf()), ("question_ids", str(q[0])), ("question_ids", str(q[1]))])
+        assert resp.status == 200
+        assert await db.fetchval("SELECT question_ids FROM proposals WHERE id = $1", pid) == [q[0], q[1]]
+        await set_phase(db, cast, "ranking")
+        assert "earlier-drafted one goes higher" in page_text(await (await author.get(f"/s/{s}/ranking")).text())
+        await author.api("POST", f"/sessions/{s}/ranking/ballot", {"key": key(), "ranking": [pid]})
+        await set_phase(db, cast, "closed")
+        shortlist = (await (await fac.api("POST", f"/sessions/{s}/shortlists", {})).json())
+        assert shortlist["items"][0]["questions"] == ["How much does a tree cost?", "Who waters them?"]
+        page = page_text(await (await convenor.get(f"/shortlists/{shortlist['id']}")).text())
+        assert "Draws on: “How much does a tree cost?”; “Who waters them?”" in page
+    finally:
+        for c in (author, fac, convenor):
+            await c.close()
