@@ -1,4 +1,6 @@
-"""Room use cases: joining, reading the log, phases and timers, messages.
+"""Room use cases: joining, reading the log, phases and timers.
+
+Messages are in room_messages, expert materials in room_materials.
 
 Each is one transaction through `room_runner.run`; events are stored there and
 sent by the caller after the commit.
@@ -13,10 +15,11 @@ from typing import Any
 from asyncpg import Pool
 
 from inquiry import phases, room_db
-from inquiry.errors import Conflict, Invalid, NotFound, TooMany
+from inquiry.errors import Conflict, Invalid, NotFound
 from inquiry.permissions import Action, RoomRole
 from inquiry.phases import Phase, PhaseError, PhaseState
 from inquiry.room_db import RoomEvent
+from inquiry.room_materials import announce_materials
 from inquiry.room_runner import Actor, Ctx, Outcome, Who, check, resolve, run
 
 LOG_PAGE = 2000  # events per resume; a client with more to catch up asks again
@@ -166,86 +169,6 @@ async def control_timer(pool: Pool, session_id: int, who: Who, key: str | None, 
         await ctx.emit("timer_changed", "public", phase_payload(state, experts, now))
         return {"paused": state.paused}
     return await run(pool, session_id, who, Action.CONTROL_TIMER, key, body)
-
-
-async def post_message(pool: Pool, session_id: int, who: Who, key: str | None, body_text: str) -> Outcome:
-    """A discussion message to the room; muted people and slow mode are refused with a reason."""
-    async def body(ctx: Ctx) -> dict[str, Any]:
-        text = body_text.strip()
-        if not 1 <= len(text) <= 2000:
-            raise Invalid("A message is 1 to 2000 characters.")
-        actor = ctx.actor
-        if actor.participant_id is not None:
-            await _check_not_muted(ctx, actor.participant_id)
-        row = await ctx.conn.fetchrow(
-            """INSERT INTO room_messages (session_id, participant_id, staff_id, body)
-               VALUES ($1, $2, $3, $4) RETURNING id""",
-            ctx.session.id, actor.participant_id, actor.staff_id, text,
-        )
-        await ctx.emit("message_posted", "room", {
-            "message_id": row["id"], "author": actor.name,
-            "author_role": actor.role.value, "body": text,
-        })
-        return {"message_id": row["id"]}
-    return await run(pool, session_id, who, Action.POST_MESSAGE, key, body)
-
-
-async def _check_not_muted(ctx: Ctx, participant_id: int) -> None:
-    muted = await ctx.conn.fetchval(
-        """SELECT until FROM room_sanctions WHERE session_id = $1 AND participant_id = $2
-             AND kind = 'mute' AND (until IS NULL OR until > now())""",
-        ctx.session.id, participant_id,
-    )
-    if muted is not None:
-        raise Conflict("A facilitator muted you for now; you can still read the room.")
-    slow = ctx.session.slow_mode_seconds
-    if slow:
-        wait = await ctx.conn.fetchval(
-            """SELECT ceil(extract(epoch FROM max(at) + make_interval(secs => $3) - now()))::int
-                 FROM room_messages WHERE session_id = $1 AND participant_id = $2""",
-            ctx.session.id, participant_id, slow,
-        )
-        if wait is not None and wait > 0:
-            raise TooMany(f"Slow mode is on: you can post again in {wait} seconds.", retry_after=wait)
-
-
-async def share_material(pool: Pool, session_id: int, who: Who, key: str | None, title: str,
-                         url: str | None, pdf: bytes | None) -> Outcome:
-    """An expert's link or PDF; residents see it when (or once) the expert's briefing runs."""
-    async def body(ctx: Ctx) -> dict[str, Any]:
-        if not 1 <= len(title.strip()) <= 200:
-            raise Invalid("Give the material a title (up to 200 characters).")
-        if (url is None) == (pdf is None):
-            raise Invalid("Share either a link or a PDF file.")
-        if url is not None and not url.startswith(("https://", "http://")):
-            raise Invalid("A link starts with https:// or http://.")
-        if pdf is not None and not pdf.startswith(b"%PDF"):
-            raise Invalid("That file is not a PDF.")
-        mid = await ctx.conn.fetchval(
-            """INSERT INTO expert_materials (session_id, participant_id, title, url, pdf)
-               VALUES ($1, $2, $3, $4, $5) RETURNING id""",
-            ctx.session.id, ctx.actor.participant_id, title.strip(), url, pdf,
-        )
-        state = ctx.session.state
-        if state.phase is Phase.BRIEFING and state.expert_id == ctx.actor.participant_id:
-            await ctx.emit("material_shared", "public", material_payload(ctx.session.id, mid, title, url))
-        return {"material_id": mid}
-    return await run(pool, session_id, who, Action.SHARE_MATERIAL, key, body)
-
-
-def material_payload(session_id: int, material_id: int, title: str, url: str | None) -> dict[str, Any]:
-    return {"material_id": material_id, "title": title.strip(),
-            "url": url or f"/s/{session_id}/materials/{material_id}"}
-
-
-async def announce_materials(ctx: Ctx, expert_id: int) -> None:
-    """At the start of a briefing, show the expert's materials to everyone."""
-    rows = await ctx.conn.fetch(
-        "SELECT id, title, url FROM expert_materials WHERE session_id = $1 AND participant_id = $2 ORDER BY id",
-        ctx.session.id, expert_id,
-    )
-    for r in rows:
-        await ctx.emit("material_shared", "public", material_payload(ctx.session.id, r["id"], r["title"], r["url"]))
 
 
 async def announce_deadline(pool: Pool, session_id: int) -> Outcome:

@@ -28,7 +28,8 @@ from aiohttp import web
 from asyncpg import Pool
 from pydantic import BaseModel, ValidationError
 
-from inquiry import moderation_actions, questions_actions, queue_actions, recall_actions, room_actions
+from inquiry import (moderation_actions, questions_actions, queue_actions, recall_actions, room_actions,
+                     room_materials, room_messages)
 from inquiry.errors import ActionError, NotAllowed
 from inquiry.identity_db import select_participant_by_device, select_staff_by_login
 from inquiry.permissions import RoomRole
@@ -49,11 +50,11 @@ PRESENCE_DELAY = 1.0  # seconds: 1,000 phones joining send one count a second, n
 Dispatch = Callable[[Pool, int, Who, Any], Awaitable[Outcome]]
 
 DISPATCH: dict[str, Dispatch] = {
-    "post_message": lambda pool, s, who, r: room_actions.post_message(pool, s, who, r.key, r.body),
+    "post_message": lambda pool, s, who, r: room_messages.post_message(pool, s, who, r.key, r.body),
     "advance_phase": lambda pool, s, who, r: room_actions.advance_phase(
         pool, s, who, r.key, r.to, r.expert_id, r.minutes, r.confirm),
     "control_timer": lambda pool, s, who, r: room_actions.control_timer(pool, s, who, r.key, r.command, r.minutes),
-    "share_link": lambda pool, s, who, r: room_actions.share_material(pool, s, who, r.key, r.title, r.url, None),
+    "share_link": lambda pool, s, who, r: room_materials.share_material(pool, s, who, r.key, r.title, r.url, None),
     "ask_question": lambda pool, s, who, r: questions_actions.ask(pool, s, who, r.key, r.body),
     "upvote_question": lambda pool, s, who, r: questions_actions.upvote(pool, s, who, r.key, r.question_id),
     "flag_clarity": lambda pool, s, who, r: questions_actions.flag(pool, s, who, r.key, r.kind),

@@ -17,7 +17,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
-from inquiry import moderation_db, record_actions, room_actions
+from inquiry import moderation_db, record_actions, room_materials
 from inquiry.errors import Invalid, NotFound
 from inquiry.permissions import RoomRole
 from inquiry.room_db import insert_expert_mark
@@ -94,7 +94,7 @@ async def upload_pdf(request: web.Request) -> web.StreamResponse:
     data = upload.file.read(MAX_PDF + 1)
     if len(data) > MAX_PDF:
         raise Invalid("That PDF is larger than 15 MB.")
-    await request.app[HUB].run(session_id, lambda: room_actions.share_material(
+    await request.app[HUB].run(session_id, lambda: room_materials.share_material(
         request.app[POOL], session_id, who_of(request), str(form.get("key", "")) or None,
         str(form.get("title", "")), None, data))
     raise web.HTTPSeeOther(f"/s/{session_id}")
