@@ -30,35 +30,30 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(frozen=True, slots=True)
 class _Split:
-    """A certain price p (within err) and who pays all: entries `poor` of (cls, w)."""
+    """A certain price p (within err) and who pays all: positions `poor` among the supporters."""
 
-    cls: IntArray
-    w: IntArray
     poor: IntArray
     p: float
     err: float
 
 
-class _Classes:
+_NONE: IntArray = np.zeros(0, dtype=np.int64)
+
+
+class _Purses:
+    """Every voter group's budget as a float and a bound on its error (no classes: floats need no grouping)."""
+
     def __init__(self, profile: MesProfile, endowment: Fraction) -> None:
-        self.mult = profile.multiplicity
-        self.cls: IntArray = np.ones(len(profile.multiplicity), dtype=np.int64)
+        self.mult = profile.multiplicity.astype(np.float64)
         e = float(endowment)
-        self.value = np.array([0.0, e])
-        self.error = np.array([0.0, U * e])
-
-    def entries(self, c: Candidate) -> tuple[IntArray, IntArray, FloatArray]:
-        span = c.max_weight
-        keys = self.cls[c.groups] * span + (c.weights - 1)
-        counts = np.bincount(keys, weights=self.mult[c.groups])
-        found: IntArray = np.flatnonzero(counts).astype(np.int64)
-        return found // span, found % span + 1, counts[found].astype(np.float64)
+        self.value: FloatArray = np.full(len(profile.multiplicity), e)
+        self.error: FloatArray = np.full(len(profile.multiplicity), U * e)
 
 
-def _price(c: Candidate, classes: _Classes) -> tuple[float, float, _Split] | None | bool:
+def _price(c: Candidate, purses: _Purses) -> tuple[float, float, _Split] | None | bool:
     """(rho, error, split) if certain; None if certainly unaffordable; False if in doubt."""
-    cls, w, n = classes.entries(c)
-    v, e = classes.value[cls], classes.error[cls]
+    w, n = c.weights, purses.mult[c.groups]
+    v, e = purses.value[c.groups], purses.error[c.groups]
     cost = float(c.cost)
     money, slack = float((v * n).sum()), float((e * n).sum()) + (len(n) + 2) * U * float((v * n).sum())
     if money + slack < cost:
@@ -66,6 +61,12 @@ def _price(c: Candidate, classes: _Classes) -> tuple[float, float, _Split] | Non
     if money - slack < cost:
         return False
     key = v / w
+    total_w = float((w * n).sum())
+    p0 = cost / total_w
+    err0 = (float((e * n).sum()) + (len(n) + 4) * U * cost) / total_w + U * p0
+    if float(((v - e) / w).min()) * (1 - U) > p0 + err0:
+        # Everyone can pay an equal share per weight: nobody pays all, no sort needed.
+        return p0 / float(c.scale), err0 / float(c.scale) + 2 * U * p0 / float(c.scale), _Split(_NONE, p0, err0)
     order = np.argsort(key, kind="stable")
     paid = np.concatenate(([0.0], np.cumsum((v * n)[order])[:-1]))
     rich = float((w * n).sum()) - np.concatenate(([0.0], np.cumsum((w * n)[order])[:-1]))
@@ -82,7 +83,7 @@ def _price(c: Candidate, classes: _Classes) -> tuple[float, float, _Split] | Non
     if (hi_key[poor] * (1 + U) >= p - err_p).any() or (lo_key[rest] * (1 - U) <= p + err_p).any():
         return False
     scale = float(c.scale)
-    return p / scale, err_p / scale + 2 * U * p / scale, _Split(cls, w, order[:k], p, err_p)
+    return p / scale, err_p / scale + 2 * U * p / scale, _Split(order[:k], p, err_p)
 
 
 def float_run(profile: MesProfile, endowment: Fraction, tie_key: TieKey) -> tuple[int, ...] | None:
@@ -116,7 +117,7 @@ def _rounds(
     With `forced`, round r must be won by forced[r][0] with every rival
     certainly dearer than forced[r][1], and the run must end after it.
     """
-    classes = _Classes(profile, endowment)
+    purses = _Purses(profile, endowment)
     stale = {j: float(c.cost / (c.scale * c.total_weight)) * (1 - 1e-6) for j, c in enumerate(profile.candidates)}
     out: list[tuple[int, float]] = []
     while stale:
@@ -128,7 +129,7 @@ def _rounds(
         for j in sorted(stale, key=stale.__getitem__):
             if stale[j] > (limit if limit is not None else min((r + e for r, e, _, _ in priced), default=math.inf)):
                 break
-            got = _price(profile.candidates[j], classes)
+            got = _price(profile.candidates[j], purses)
             if got is False or got is True:
                 return None
             if got is None:
@@ -149,7 +150,7 @@ def _rounds(
             return out if forced is None or len(out) == len(forced) else None
         if best[0] + best[1] >= second_lo:
             return None  # a tie or a near tie: the exact run decides
-        _pay(profile.candidates[best[2]], classes, best[3])
+        _pay(profile.candidates[best[2]], purses, best[3])
         del stale[best[2]]
         out.append((best[2], best[0] + best[1]))
     return out if forced is None or len(out) == len(forced) else None
@@ -170,18 +171,12 @@ def _cheapest(
     return best, min(rivals, default=math.inf)
 
 
-def _pay(c: Candidate, classes: _Classes, split: _Split) -> None:
-    cls, w, poor, p, err_p = split.cls, split.w, split.poor, split.p, split.err
-    span = c.max_weight
-    remap = np.zeros(len(classes.value) * span, dtype=np.int64)
-    is_poor = np.zeros(len(cls), dtype=bool)
-    is_poor[poor] = True
-    rich = np.flatnonzero(~is_poor)
-    fresh = len(classes.value) + np.arange(len(rich))
-    remap[cls[rich] * span + w[rich] - 1] = fresh
-    v, e = classes.value[cls[rich]], classes.error[cls[rich]]
-    left = v - p * w[rich]
-    classes.value = np.concatenate([classes.value, left])
-    classes.error = np.concatenate([classes.error, e + w[rich] * err_p + 2 * U * (v + p * w[rich])])
-    keys = classes.cls[c.groups] * span + (c.weights - 1)
-    classes.cls[c.groups] = remap[keys]
+def _pay(c: Candidate, purses: _Purses, split: _Split) -> None:
+    p, err_p = split.p, split.err
+    v, e = purses.value[c.groups], purses.error[c.groups]
+    left = v - p * c.weights
+    new_error = e + c.weights * err_p + 2 * U * (v + p * c.weights)
+    left[split.poor] = 0.0
+    new_error[split.poor] = 0.0  # paid all they had: exactly 0, the split being certain
+    purses.value[c.groups] = left
+    purses.error[c.groups] = new_error
