@@ -41,7 +41,8 @@ class Window:
         # candidate -> (lo, slope_lo): its rho is at least lo + slope_lo * delta
         self.lower = lower
 
-    def _limit(self, bound: float) -> None:
+    def limit(self, bound: float) -> None:
+        """The window ends at `bound` at the latest (a negative bound means 0)."""
         self.delta = min(self.delta, max(0.0, bound))
 
     def priced(self, q: Quote) -> None:
@@ -52,9 +53,9 @@ class Window:
         self.lower.pop(s.j, None)
         gap = float(cost) * SHRINK - s.money_hi
         if gap <= 0:
-            self._limit(0.0)
+            self.limit(0.0)
         elif s.slope_hi > 0:
-            self._limit(gap / s.slope_hi * SHRINK)
+            self.limit(gap / s.slope_hi * SHRINK)
 
     def bought(self, q: Quote, rho: Fraction, budgets: Budgets) -> tuple[float, float]:
         """Limits from who paid all they had; returns the bought rho's upper line (rho, slope)."""
@@ -66,7 +67,7 @@ class Window:
             value = n * q.rich_weight - q.num * w  # <= 0: pays all it has
             slope = s * q.rich_weight + q.poor_slope * w
             if slope > 0:
-                self._limit(-value / slope * SHRINK)
+                self.limit(-value / slope * SHRINK)
         return math.nextafter(float(rho), math.inf), math.nextafter(float(self.slope(q, budgets)), math.inf)
 
     @staticmethod
@@ -82,9 +83,6 @@ class Window:
         if gap <= 0:
             return 0.0
         return gap / (slope_hi - slope_lo) * SHRINK if slope_hi > slope_lo else math.inf
-
-    def limit(self, bound: float) -> None:
-        self._limit(bound)
 
     def tied(self, q: Quote, line: tuple[float, float], budgets: Budgets, winner_slope: Fraction) -> float:
         """The bound from an exact tie the bought one won: none while q's price grows at least as fast.
