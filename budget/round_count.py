@@ -77,7 +77,7 @@ def run_rule(config: RoundConfig, election: Election) -> tuple[Outcome, dict[str
         tie_break=spec.tie_break,
     )
     try:
-        return tally._count(election, options)
+        return tally.count(election, options)
     except (RuntimeError, ValueError) as err:
         raise RoundError(f"The rule cannot count this round: {err}") from err
 

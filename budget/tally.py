@@ -120,7 +120,6 @@ def count(election: Election, args: argparse.Namespace) -> tuple[Outcome, dict[s
     return greedy(election, satisfaction, tie_break, Variant(args.rule)), None
 
 
-_count = count  # budget.round_count calls it by this name
 
 
 def _mes(
