@@ -74,7 +74,7 @@ def run_rule(config: RoundConfig, election: Election) -> tuple[Outcome, dict[str
     options = argparse.Namespace(
         rule=spec.rule.value, satisfaction=None if spec.rule is Rule.PHRAGMEN else spec.satisfaction,
         completion=spec.completion, then_greedy=spec.then_greedy, comparison=spec.comparison,
-        tie_break=spec.tie_break,
+        tie_break=spec.tie_break, json=True,  # json: the decision explains every project
     )
     try:
         return tally.count(election, options)

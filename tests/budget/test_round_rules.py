@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
+
 import pytest
 
 from budget.ballots import BallotError, CastBallot, validate_ballot
 from budget.chain import append, chain_problems
 from budget.publish import published_order, seal
 from budget.receipts import commitment, receipt_for, voter_key
+from budget.round_count import count, election_of
 from budget.round_check import check_config
 from budget.rounds import (BallotKind, BallotSpec, Candidate, Eligibility, RoundConfig, RoundError, Rule, RuleSpec,
                            State, config_hash, move)
+from budget.tally import count as tally_count
 
 CANDS = (Candidate("1", "Trees", 2_000_000), Candidate("2", "Benches", 800_000), Candidate("3", "Roof", 3_500_000))
 
@@ -97,3 +101,22 @@ def test_seal_orders_ballots_by_receipt_hash_and_the_chain_detects_any_change() 
     assert chain[1]["payload"]["commitment"] == commitment(*closing.ballots[0])
     chain[5]["payload"]["commitment"] = "0" * 64
     assert chain_problems(chain)[0].startswith("chain entry 5 (ballot): its hash does not match")
+
+
+def test_a_round_under_equal_shares_counts_like_tally_on_its_published_ballots() -> None:
+    """MES with add1 and greedy completion: the round's count is the engine's outcome."""
+    cfg = config(BallotKind.APPROVAL, rule=Rule.MES)
+    cfg = RoundConfig(cfg.title, cfg.currency, cfg.budget_minor, cfg.candidates, cfg.ballot,
+                      RuleSpec(Rule.MES, completion="add1", then_greedy=True), cfg.eligibility,
+                      cfg.opens_at, cfg.closes_at)
+    ballots = [(f"r{i}", CastBallot(p)) for i, p in enumerate(
+        [("1",), ("1", "2"), ("2",), ("3",), ("3", "2"), ("1", "3"), ("2",)])]
+    outcome = count(cfg, ballots)
+    election = election_of(cfg, ballots)
+    direct, _ = tally_count(election, argparse.Namespace(
+        rule="mes", satisfaction="cost", completion="add1", then_greedy=True, comparison=False,
+        tie_break="lexicographic", json=False))
+    assert outcome["selected"] == list(direct.selected)
+    assert set(outcome["explanations"]) == {"1", "2", "3"}
+    assert outcome["selected"], "MES funded nothing on a budget that fits two projects"
+    assert sum(c.cost_minor for c in CANDS if c.id in outcome["selected"]) <= cfg.budget_minor
