@@ -28,6 +28,9 @@ async def test_draft_conflict_and_shortlist_review_on_a_phone(browser: Browser, 
     await expect(alice.locator("#current")).to_contain_text("4,500.00 EUR")
     pid = int(alice.url.rsplit("/", 1)[1])
 
+    watcher = await phone(browser, server, cast.cookies["observer"], f"/s/{s}/proposals")
+    await expect(watcher.locator("#proposals-state[data-live='1']")).to_have_count(1)
+    await expect(watcher.locator("#changed")).to_be_hidden()
     bob = await phone(browser, server, cast.cookies["r1"], f"/proposals/{pid}")
     await bob.get_by_label("Title").fill("Community fridge and pantry")
     # Alice saves first, from her own (older) page.
@@ -39,6 +42,7 @@ async def test_draft_conflict_and_shortlist_review_on_a_phone(browser: Browser, 
     await expect(bob.locator(".compare")).to_contain_text("Library fridge")
     await expect(bob.get_by_label("Title")).to_have_value("Community fridge and pantry")
     await bob.screenshot(path=screenshot_path("proposal-conflict"), full_page=True)
+    await expect(watcher.locator("#changed")).to_be_visible()            # Alice's edit, live
     await bob.get_by_role("button", name="Send amendment").click()       # based on the current revision now
     await expect(bob.locator("#amendments")).to_contain_text("Community fridge and pantry")
 

@@ -22,7 +22,9 @@ async def phone(browser: Browser, server: Server, cookies: dict[str, str], path:
 
 
 async def drag(page: Page, item: str, onto: str, below: bool = False) -> None:
-    """Press on the item's grip and move to the target, as a finger or mouse would."""
+    """Press on the item's grip and move to the target, as a finger or mouse would
+    (with "Your ranking" scrolled to the top of the phone's screen, as a person would)."""
+    await page.locator("#mine-h").evaluate("h => h.scrollIntoView()")
     grip = page.locator(f'.rank-item:has-text("{item}") .grip')
     target = page.locator(onto)
     g, t = await grip.bounding_box(), await target.bounding_box()

@@ -8,7 +8,9 @@
   var POLL_MS = 10000;  // only while the socket is down: 1,000 phones make 100 requests a second
   var ranked = document.getElementById("ranked");
   var unranked = document.getElementById("unranked");
-  var state = document.getElementById("ranking-state");
+  // The proposal list uses the same live link but never reloads by itself: someone may be typing a draft.
+  var state = document.getElementById("ranking-state") || document.getElementById("proposals-state");
+  var listPage = state !== null && state.id === "proposals-state";
 
   function items(list) { return Array.prototype.slice.call(list.querySelectorAll(".rank-item")); }
 
@@ -44,8 +46,12 @@
     event.preventDefault();
   }
 
+  var EDGE = 48;  // px from the top or bottom of the screen where a drag scrolls the page
+
   function onMove(event) {
     if (!dragging) { return; }
+    if (event.clientY < EDGE) { window.scrollBy(0, -16); }
+    if (event.clientY > window.innerHeight - EDGE) { window.scrollBy(0, 16); }
     var under = document.elementFromPoint(event.clientX, event.clientY);
     if (!under) { return; }
     var target = under.closest(".rank-item");
@@ -73,8 +79,14 @@
     state.querySelector("[data-ranked-word]").textContent = ranked === 1 ? "resident has" : "residents have";
   }
 
+  function showChanged() {
+    var notice = document.getElementById("changed");
+    if (notice) { notice.hidden = false; }
+  }
+
   function showPhase(phase) {
-    if (phase !== state.getAttribute("data-phase")) { window.location.reload(); }
+    if (phase === state.getAttribute("data-phase")) { return; }
+    if (listPage) { showChanged(); } else { window.location.reload(); }
   }
 
   var socket = null;
@@ -85,6 +97,7 @@
     lastSeq = e.seq;
     if (e.type === "ranking_count_changed") { showTurnout(e.ranked); }
     if (e.type === "phase_changed") { showPhase(e.phase); }
+    if (e.type === "proposal_changed" && listPage) { showChanged(); }
   }
 
   function live() {
