@@ -15,7 +15,9 @@ async def upsert_ballot(conn: Connection, session_id: int, participant_id: int, 
            ON CONFLICT (session_id, participant_id)
            DO UPDATE SET ranking = excluded.ranking, revisions = ranking_ballots.revisions + 1, at = now()
            RETURNING revisions""",
-        session_id, participant_id, ranking,
+        session_id,
+        participant_id,
+        ranking,
     )
     return revisions
 
@@ -23,7 +25,9 @@ async def upsert_ballot(conn: Connection, session_id: int, participant_id: int, 
 async def select_own_ballot(conn: Connection, session_id: int, participant_id: int) -> list[int] | None:
     ranking = await conn.fetchval(
         "SELECT ranking FROM ranking_ballots WHERE session_id = $1 AND participant_id = $2",
-        session_id, participant_id)
+        session_id,
+        participant_id,
+    )
     return None if ranking is None else list(ranking)
 
 
@@ -36,7 +40,8 @@ async def select_turnout(conn: Connection, session_id: int) -> int:
 async def select_ballots(conn: Connection, session_id: int) -> list[list[int]]:
     """Every ballot, in no meaningful order (by participant id, never by time)."""
     rows = await conn.fetch(
-        "SELECT ranking FROM ranking_ballots WHERE session_id = $1 ORDER BY participant_id", session_id)
+        "SELECT ranking FROM ranking_ballots WHERE session_id = $1 ORDER BY participant_id", session_id
+    )
     return [list(r["ranking"]) for r in rows]
 
 
@@ -59,4 +64,8 @@ async def insert_result(conn: Connection, session_id: int, method: str, result: 
     """Store the result once; a second computation (another process) changes nothing."""
     await conn.execute(
         """INSERT INTO ranking_results (session_id, method, result) VALUES ($1, $2, $3::jsonb)
-           ON CONFLICT (session_id) DO NOTHING""", session_id, method, json.dumps(result))
+           ON CONFLICT (session_id) DO NOTHING""",
+        session_id,
+        method,
+        json.dumps(result),
+    )
