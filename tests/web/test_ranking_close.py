@@ -1,0 +1,54 @@
+"""Ballots racing the close: every acknowledged ballot is counted, and no refused one."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+
+from tests.web.conftest import Server
+from tests.web.test_proposal_support import as_, key, make_cast, text
+
+
+async def test_every_acknowledged_ballot_is_counted_when_the_close_races_them(
+        server: Server, db: asyncpg.Connection) -> None:
+    cast = await make_cast(db, residents=24)
+    s = cast.session_id
+    residents = [as_(server, cast, f"r{n}") for n in range(24)]
+    fac = as_(server, cast, "facilitator")
+    try:
+        ids = [(await (await residents[n].api("POST", f"/sessions/{s}/proposals", text(t))).json())["proposal_id"]
+               for n, t in enumerate(("A", "B", "C"))]
+        assert (await fac.api("POST", f"/sessions/{s}/advance_phase", {"key": key(), "to": "ranking"})).status == 200
+        for c in residents:
+            await c.get("/")                                  # each has its CSRF cookie before the race
+
+        acks: list[int] = []
+        eight = asyncio.Event()
+
+        async def rank(n: int) -> int:
+            await asyncio.sleep(0.005 * n)
+            order = ids if n % 3 else list(reversed(ids))
+            resp = await residents[n].api("POST", f"/sessions/{s}/ranking/ballot", {"key": key(), "ranking": order})
+            if resp.status == 200:
+                acks.append(n)
+                if len(acks) == 8:
+                    eight.set()
+            return resp.status
+
+        async def close() -> int:
+            await eight.wait()                                # close while the rest are in flight
+            return (await fac.api("POST", f"/sessions/{s}/advance_phase", {"key": key(), "to": "closed"})).status
+
+        *statuses, closed = await asyncio.gather(*(rank(n) for n in range(24)), close())
+        assert closed == 200
+        assert set(statuses) <= {200, 403}
+        acked = statuses.count(200)
+        assert acked >= 8
+        result = await (await fac.api("GET", f"/sessions/{s}/ranking/result")).json()
+        assert result["ballots"] == acked == await db.fetchval(
+            "SELECT count(*) FROM ranking_ballots WHERE session_id = $1", s)
+        print(f"{acked} of 24 ballots landed before the close; all {acked} counted")
+    finally:
+        for c in (*residents, fac):
+            await c.close()
