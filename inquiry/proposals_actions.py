@@ -11,6 +11,7 @@ edits arriving together, so the second always sees the first's revision.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from asyncpg import Pool
@@ -47,6 +48,15 @@ async def session_of(pool: Pool, proposal_id: int) -> int:
     if found is None:
         raise NotFound("There is no such proposal.")
     return found.session_id
+
+
+async def amendment_place(pool: Pool, amendment_id: int) -> tuple[int, int]:
+    """(proposal id, session id) of an amendment, for routing the request to its session."""
+    async with pool.acquire() as conn:
+        found = await db.select_amendment(conn, amendment_id)
+    if found is None:
+        raise NotFound("There is no such amendment.")
+    return found.proposal_id, await session_of(pool, found.proposal_id)
 
 
 async def _locked(ctx: Ctx, proposal_id: int) -> Proposal:
@@ -95,12 +105,8 @@ def _stale(p: Proposal, based_on: int, yours: ProposalText) -> EditConflict:
 async def _apply(ctx: Ctx, p: Proposal, text: ProposalText, question_ids: list[int], by: str, note: str) -> int:
     revision = await db.update_proposal_text(ctx.conn, p.id, text, question_ids)
     await db.insert_revision(ctx.conn, p.id, revision, text, question_ids, by, note)
-    await changed(ctx, Proposal(**{**_fields(p), "text": text}), revision, "active", note)
+    await changed(ctx, replace(p, text=text), revision, "active", note)
     return revision
-
-
-def _fields(p: Proposal) -> dict[str, Any]:
-    return {f: getattr(p, f) for f in Proposal.__dataclass_fields__}
 
 
 async def amend(pool: Pool, proposal_id: int, who: Who, key: str | None, based_on: int,
@@ -141,14 +147,10 @@ async def amend(pool: Pool, proposal_id: int, who: Who, key: str | None, based_o
 
 async def decide_amendment(pool: Pool, amendment_id: int, who: Who, key: str | None, accept: bool) -> Outcome:
     """The proposal's author or a facilitator accepts (a new revision) or declines an amendment."""
-    async with pool.acquire() as conn:
-        found = await db.select_amendment(conn, amendment_id)
-    if found is None:
-        raise NotFound("There is no such amendment.")
-    session_id = await session_of(pool, found.proposal_id)
+    proposal_id, session_id = await amendment_place(pool, amendment_id)
 
     async def body(ctx: Ctx) -> dict[str, Any]:
-        p = await _locked(ctx, found.proposal_id)
+        p = await _locked(ctx, proposal_id)
         a = await db.select_amendment(ctx.conn, amendment_id, for_update=True)
         if a is None or a.status != "open":
             raise Conflict("This amendment has already been decided.")

@@ -123,3 +123,9 @@ async def round_prefill(pool: Pool, shortlist_id: int, staff: Staff) -> dict[str
     lines = [f"{c['title']}; {c['cost_minor'] // 100}.{c['cost_minor'] % 100:02d}" for c in as_candidates(view)]
     return {"inquiry_id": str(view.shortlist.inquiry_id), "currency": view.shortlist.currency,
             "title": f"{view.shortlist.session_title}: shortlist", "candidates": "\n".join(lines)}
+
+
+async def session_shortlists(pool: Pool, session_id: int) -> list[tuple[int, str]]:
+    """(id, status) of the session's shortlists, oldest first."""
+    async with pool.acquire() as conn:
+        return await db.select_session_shortlists(conn, session_id)

@@ -180,11 +180,7 @@ async def amend(request: web.Request, body: AmendIn) -> Reply:
           auth="author or facilitator")
 async def decide(request: web.Request, body: DecideIn) -> Reply:
     pool, who, aid = request.app[POOL], who_of(request), _int(request, "amendment_id")
-    async with pool.acquire() as conn:
-        found = await actions.db.select_amendment(conn, aid)
-    if found is None:
-        raise web.HTTPNotFound(text="There is no such amendment.")
-    sid = await actions.session_of(pool, found.proposal_id)
+    _, sid = await actions.amendment_place(pool, aid)
     return await act(request, sid, lambda: actions.decide_amendment(pool, aid, who, body.key, body.accept))
 
 

@@ -161,11 +161,7 @@ async def decide(request: web.Request) -> web.StreamResponse:
         aid = int(request.match_info["amendment_id"])
     except ValueError:
         raise web.HTTPNotFound() from None
-    async with pool.acquire() as conn:
-        found = await actions.db.select_amendment(conn, aid)
-    if found is None:
-        raise web.HTTPNotFound(text="There is no such amendment.")
-    sid = await actions.session_of(pool, found.proposal_id)
+    pid, sid = await actions.amendment_place(pool, aid)
     form = await request.post()
     decision = str(form.get("decision", ""))
     if decision not in ("accept", "decline"):
@@ -173,8 +169,8 @@ async def decide(request: web.Request) -> web.StreamResponse:
     try:
         await run(request, sid, lambda: actions.decide_amendment(pool, aid, who, key_of(form), decision == "accept"))
     except EditConflict as err:
-        return await detail_page(request, found.proposal_id, 409, str(err), err, None)
-    raise web.HTTPSeeOther(f"/proposals/{found.proposal_id}#amendments")
+        return await detail_page(request, pid, 409, str(err), err, None)
+    raise web.HTTPSeeOther(f"/proposals/{pid}#amendments")
 
 
 def setup(app: web.Application) -> None:

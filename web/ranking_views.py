@@ -12,9 +12,9 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from inquiry import ranking_ballots_actions as ballots
+from inquiry import shortlist_actions
 from inquiry.errors import Invalid
 from inquiry.proposals import ProposalAction
-from inquiry.shortlist_db import select_session_shortlists
 from web.events import HUB
 from web.keys import POOL
 from web.proposal_views import form_key, key_of
@@ -84,8 +84,7 @@ async def result_page(request: web.Request) -> web.Response:
     s = await ballots.status(request.app[POOL], sid, who_of(request))
     shortlists: list[tuple[int, str]] = []
     if s.viewer.is_facilitator:
-        async with request.app[POOL].acquire() as conn:
-            shortlists = await select_session_shortlists(conn, sid)
+        shortlists = await shortlist_actions.session_shortlists(request.app[POOL], sid)
     return render(request, "ranking/result.html", r=result, v=s.viewer, s=s, rows=pairwise_rows(result),
                   key=form_key(), shortlists=shortlists)
 
