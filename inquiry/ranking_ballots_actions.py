@@ -148,10 +148,7 @@ async def _compute(conn: Connection, session_id: int) -> dict[str, Any]:
         raise Conflict("No proposal was left to rank in this session, so there is no result.")
     # Candidates are named "#<proposal id>", so that the reasons' sentences read as references.
     ballots = [[f"#{i}" for i in b] for b in await db.select_ballots(conn, session_id)]
-    try:
-        counted = ranking.rank([f"#{p.id}" for p in candidates], ballots, method)
-    except ranking.RankingTooHardError as err:
-        raise Conflict(f"The {METHOD_NAMES[method]} result is too hard to compute exactly: {err}") from err
+    counted = ranking.rank([f"#{p.id}" for p in candidates], ballots, method)
     return {
         **counted.to_dict(),
         "method_name": METHOD_NAMES[method],
