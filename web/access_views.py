@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from budget.round_read import list_rounds
+from budget.rounds import State
 from inquiry import access_actions as actions
 from inquiry.access import CodeKind
 from inquiry.errors import ActionError, TooMany
@@ -131,7 +133,10 @@ async def inquiry_home(request: web.Request) -> web.Response:
     except ValueError as err:
         raise web.HTTPNotFound(text="There is no such inquiry.") from err
     home = await actions.participant_home(request.app[POOL], participant, inquiry_id)
-    return render(request, "access/home.html", home=home, me=participant)
+    # The inquiry's rounds, so a resident finds the ballot (and everyone the decision) by clicking.
+    rounds = [r for r in await list_rounds(request.app[POOL])
+              if r.inquiry_id == home.inquiry.id and r.state is not State.DRAFT]
+    return render(request, "access/home.html", home=home, me=participant, rounds=rounds)
 
 
 def setup(app: web.Application) -> None:
