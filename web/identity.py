@@ -17,12 +17,15 @@ from web.security import Handler
 
 STAFF_COOKIE = "oxp_staff"
 DEVICE_COOKIE = "oxp_device"
+SOCKETIO_PATH = "/socket.io/"  # python-socketio's default path (web/app.py attaches it there)
 STAFF_KEY = web.RequestKey("staff", Staff | None)  # type: ignore[arg-type]
 PARTICIPANT_KEY = web.RequestKey("participant", Participant | None)  # type: ignore[arg-type]
 
 
 @web.middleware
 async def identity_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.path.startswith(SOCKETIO_PATH):
+        return await handler(request)  # web/events.py reads these cookies in its one connect statement
     staff_cookie = request.cookies.get(STAFF_COOKIE)
     device_cookie = request.cookies.get(DEVICE_COOKIE)
     if staff_cookie or device_cookie:
