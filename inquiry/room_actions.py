@@ -15,12 +15,13 @@ from typing import Any
 from asyncpg import Pool
 
 from inquiry import phases, room_db
-from inquiry.errors import Conflict, Invalid, NotFound
+from inquiry.errors import Conflict, Invalid, NotAllowed, NotFound
 from inquiry.permissions import Action, RoomRole
 from inquiry.phases import Phase, PhaseError, PhaseState
 from inquiry.room_db import RoomEvent
 from inquiry.room_materials import announce_materials
-from inquiry.room_runner import Actor, Ctx, Outcome, Who, check, resolve, run
+from inquiry.room_admission_db import select_arrival, select_log
+from inquiry.room_runner import Actor, Ctx, Outcome, Who, actor_for, check, presumed_role, run
 
 LOG_PAGE = 2000  # events per resume; a client with more to catch up asks again
 
@@ -59,23 +60,46 @@ def phase_payload(state: PhaseState, experts: dict[int, str], now: datetime) -> 
 class Joined:
     session_id: int
     actor: Actor
+    who: Who
 
 
-async def join(pool: Pool, session_id: int, who: Who, sid: str, server_id: str) -> Joined:
-    """Admit a connection and record it for presence.
+@dataclass(frozen=True, slots=True)
+class Cookies:
+    """Hashes of the secrets a browser presented: staff login, device, expert marks."""
 
-    FOR SHARE on the session row: a withdrawal (FOR UPDATE) either commits before
-    this check, which then refuses, or waits for this row and then finds the sid.
+    staff: bytes | None
+    device: bytes | None
+    marks: tuple[bytes, ...]
+
+
+JOIN_TRIES = 20  # each retry follows a commit on the session row; 20 in a row means a storm
+
+
+async def join(pool: Pool, session_id: int, cookies: Cookies, sid: str, server_id: str) -> Joined:
+    """Admit a connection and record it for presence: one statement (room_admission_db).
+
+    The statement locks the session row FOR SHARE, so a withdrawal or removal (FOR
+    UPDATE) either commits first and this refuses, or waits and then finds the sid.
+    A refused connection's row is removed again at once.
     """
-    async with pool.acquire() as conn, conn.transaction():
-        session = await room_db.select_session(conn, session_id, "FOR SHARE")
-        if session is None:
+    async with pool.acquire() as conn:
+        for _ in range(JOIN_TRIES):
+            arrival = await select_arrival(conn, session_id, cookies.staff, cookies.device, list(cookies.marks),
+                                           sid, server_id)
+            if arrival.steady:
+                break
+        else:
+            raise Conflict("The session is very busy; connect again in a moment.")
+        if arrival.session is None:
             raise NotFound("There is no such session.")
-        actor = await resolve(conn, session, who)
-        check(session, actor, Action.JOIN)
-        await room_db.insert_connection(conn, sid, session_id, server_id, actor.role.value,
-                                        actor.participant_id, actor.staff_id)
-        return Joined(session_id, actor)
+        who = Who(arrival.staff, arrival.participant, cookies.marks)
+        try:
+            actor = actor_for(arrival.session, who, arrival.standing)
+            check(arrival.session, actor, Action.JOIN)
+        except NotAllowed:
+            await room_db.delete_connection(conn, sid)
+            raise
+        return Joined(session_id, actor, who)
 
 
 async def leave(pool: Pool, sid: str) -> int | None:
@@ -93,18 +117,23 @@ class LogPage:
 
 
 async def read_log(pool: Pool, session_id: int, who: Who, after: int) -> LogPage:
-    """The events after `after` that the requester may see, in order, and the current phase."""
-    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-        session = await room_db.select_session(conn, session_id)
-        if session is None:
-            raise NotFound("There is no such session.")
-        actor = await resolve(conn, session, who)
-        check(session, actor, Action.JOIN)
-        events = await room_db.select_events(conn, session_id, after, audiences(actor.role),
-                                             actor.participant_id, LOG_PAGE + 1)
-        experts = await room_db.select_session_experts(conn, session_id)
-        state = phase_payload(session.state, experts, datetime.now(UTC))
-        return LogPage(actor, state, events[:LOG_PAGE], len(events) > LOG_PAGE, session.last_seq)
+    """The events after `after` that the requester may see, in order, and the current phase.
+
+    `last_seq` is the session's: every event the requester may see up to it is in
+    this page (or, with `more`, in the next pages); later ones arrive live.
+    """
+    role = presumed_role(who)
+    staff_id = who.staff.id if who.staff else None
+    participant_id = who.participant.id if who.participant and staff_id is None else None
+    async with pool.acquire() as conn:
+        log = await select_log(conn, session_id, staff_id, participant_id, list(who.marks), after,
+                               audiences(role) if role else [], LOG_PAGE + 1)
+    if log.session is None:
+        raise NotFound("There is no such session.")
+    actor = actor_for(log.session, who, log.standing)
+    check(log.session, actor, Action.JOIN)
+    state = phase_payload(log.session.state, log.experts, datetime.now(UTC))
+    return LogPage(actor, state, log.events[:LOG_PAGE], len(log.events) > LOG_PAGE, log.session.last_seq)
 
 
 async def advance_phase(pool: Pool, session_id: int, who: Who, key: str | None, to: str,
@@ -179,6 +208,4 @@ async def announce_deadline(pool: Pool, session_id: int) -> Outcome:
             raise NotFound("There is no such session.")
         ctx = Ctx(conn, session, Actor(RoomRole.FACILITATOR, None, None, "timer"))
         await ctx.emit("timer_expired", "public", {"phase": session.state.phase.value})
-        experts = await room_db.select_session_experts(conn, session_id)
-        withdrawn = await room_db.select_withdrawn(conn, session_id)
-        return Outcome({}, ctx.events, [], [e for e in experts if e not in withdrawn], ctx.actor)
+        return Outcome({}, ctx.events, [], await room_db.select_active_experts(conn, session_id), ctx.actor)

@@ -44,7 +44,7 @@ SESSION_COLUMNS = """id, inquiry_id, title, phase, expert_id, deadline, paused_r
                      phase_started_at, last_seq, slow_mode_seconds, recall_fraction"""
 
 
-def _session(row: Record) -> LiveSession:
+def session_from_row(row: Record) -> LiveSession:
     state = PhaseState(Phase(row["phase"]), row["expert_id"], row["deadline"], row["paused_remaining"])
     return LiveSession(row["id"], row["inquiry_id"], row["title"], state, row["phase_started_at"],
                        row["last_seq"], row["slow_mode_seconds"], float(row["recall_fraction"]))
@@ -55,7 +55,7 @@ async def select_session(conn: Connection, session_id: int, lock: str = "") -> L
     if lock not in ("", "FOR SHARE", "FOR UPDATE"):
         raise ValueError(f"unknown lock mode {lock!r}")
     row = await conn.fetchrow(f"SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1 {lock}", session_id)
-    return None if row is None else _session(row)
+    return None if row is None else session_from_row(row)
 
 
 async def update_session_state(conn: Connection, session_id: int, state: PhaseState,
@@ -108,8 +108,12 @@ async def select_events(conn: Connection, session_id: int, after: int, audiences
             LIMIT $5""",
         session_id, after, audiences, participant_id, limit,
     )
-    return [RoomEvent(session_id, r["seq"], r["type"], r["audience"], r["participant_id"],
-                      json.loads(r["payload"]), r["at"]) for r in rows]
+    return [event_from_row(session_id, r) for r in rows]
+
+
+def event_from_row(session_id: int, r: Record) -> RoomEvent:
+    return RoomEvent(session_id, r["seq"], r["type"], r["audience"], r["participant_id"],
+                     json.loads(r["payload"]), r["at"])
 
 
 async def claim_submission(conn: Connection, session_id: int, actor: str, key: str) -> bool:
@@ -146,6 +150,19 @@ async def select_session_experts(conn: Connection, session_id: int) -> dict[int,
         session_id,
     )
     return {r["id"]: r["display_name"] for r in rows}
+
+
+async def select_active_experts(conn: Connection, session_id: int) -> list[int]:
+    """Experts of the session who have not withdrawn (they receive `public` events)."""
+    rows = await conn.fetch(
+        """SELECT id FROM participants p
+            WHERE session_id = $1 AND kind = 'expert' AND removed_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM expert_withdrawals w
+                               WHERE w.session_id = p.session_id AND w.participant_id = p.id)
+            ORDER BY id""",
+        session_id,
+    )
+    return [r["id"] for r in rows]
 
 
 async def select_withdrawn(conn: Connection, session_id: int) -> frozenset[int]:

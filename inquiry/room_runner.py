@@ -18,6 +18,7 @@ from inquiry import room_db
 from inquiry.errors import NotAllowed, NotFound
 from inquiry.permissions import Action, RoomRole, allowed, refusal
 from inquiry.roles import Participant, Role, Staff
+from inquiry.room_admission_db import Standing, select_standing
 from inquiry.room_db import LiveSession, RoomEvent
 
 
@@ -73,10 +74,24 @@ class Outcome:
 
 async def resolve(conn: Connection, session: LiveSession, who: Who) -> Actor:
     """The requester's role in this room, or NotAllowed saying why they have none."""
+    p = who.participant
+    standing = await select_standing(conn, session.id, who.staff.id if who.staff else None,
+                                     p.id if p else None, list(who.marks))
+    return actor_for(session, who, standing)
+
+
+def presumed_role(who: Who) -> RoomRole | None:
+    """The role `who` has in any room that admits them (a refusal aside)."""
+    if who.staff is not None:
+        return RoomRole.FACILITATOR
+    return None if who.participant is None else RoomRole(who.participant.role.value)
+
+
+def actor_for(session: LiveSession, who: Who, standing: Standing) -> Actor:
+    """The rule behind `resolve`, given what the database says (`Standing`)."""
     if who.staff is not None:
         staff = who.staff
-        if staff.role is not Role.CONVENOR and not await room_db.is_staff_of_inquiry(
-                conn, staff.id, session.inquiry_id):
+        if staff.role is not Role.CONVENOR and not standing.inquiry_staff:
             raise NotAllowed("You are not a facilitator of this inquiry; ask its convenor to add you.")
         return Actor(RoomRole.FACILITATOR, None, staff.id, staff.display_name or staff.email)
     p = who.participant
@@ -84,18 +99,15 @@ async def resolve(conn: Connection, session: LiveSession, who: Who) -> Actor:
         raise NotAllowed("Join with your code or link first.")
     if p.inquiry_id != session.inquiry_id:
         raise NotAllowed("Your access is for another inquiry.")
-    withdrawn = await room_db.select_withdrawn(conn, session.id)
     if p.role is Role.EXPERT:
         if p.session_id != session.id:
             raise NotAllowed("Your expert link is for another session.")
-        role = RoomRole.WITHDRAWN if p.id in withdrawn else RoomRole.EXPERT
+        role = RoomRole.WITHDRAWN if standing.withdrawn else RoomRole.EXPERT
         return Actor(role, p.id, None, p.display_name)
-    if withdrawn and who.marks and await room_db.marks_withdrawn_expert(conn, list(who.marks), session.id):
+    if standing.marked:
         # The browser opened the expert view of an expert who has since withdrawn.
         return Actor(RoomRole.WITHDRAWN, p.id, None, p.display_name)
-    if await conn.fetchval(
-            """SELECT 1 FROM room_sanctions WHERE session_id = $1 AND participant_id = $2
-                 AND kind = 'remove'""", session.id, p.id):
+    if standing.removed:
         raise NotAllowed("A facilitator removed you from this session.")
     return Actor(RoomRole(p.role.value), p.id, None, p.display_name)
 
@@ -125,6 +137,4 @@ async def run(pool: Pool, session_id: int, who: Who, action: Action, key: str | 
             ack = await body(ctx)
             if key is not None:
                 await room_db.update_submission_ack(conn, session_id, actor.key, key, ack)
-        experts = await room_db.select_session_experts(conn, session_id)
-        withdrawn = await room_db.select_withdrawn(conn, session_id)
-        return Outcome(ack, ctx.events, ctx.disconnect, [e for e in experts if e not in withdrawn], actor)
+        return Outcome(ack, ctx.events, ctx.disconnect, await room_db.select_active_experts(conn, session_id), actor)

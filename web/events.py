@@ -31,7 +31,6 @@ from pydantic import BaseModel, ValidationError
 from inquiry import (moderation_actions, questions_actions, queue_actions, recall_actions, room_actions,
                      room_materials, room_messages)
 from inquiry.errors import ActionError, NotAllowed
-from inquiry.identity_db import select_participant_by_device, select_staff_by_login
 from inquiry.permissions import RoomRole
 from inquiry.room_db import RoomEvent
 from inquiry.room_runner import Outcome, Who
@@ -77,14 +76,12 @@ def marks_from(value: str | None) -> tuple[bytes, ...]:
     return tuple(hash_secret(m) for m in (value or "").split(".") if m)[:5]
 
 
-async def who_from_cookies(pool: asyncpg.Pool, cookies: dict[str, str]) -> Who:
-    staff = participant = None
-    async with pool.acquire() as conn:
-        if cookies.get(STAFF_COOKIE):
-            staff = await select_staff_by_login(conn, hash_secret(cookies[STAFF_COOKIE]))
-        if cookies.get(DEVICE_COOKIE):
-            participant = await select_participant_by_device(conn, hash_secret(cookies[DEVICE_COOKIE]))
-    return Who(staff, participant, marks_from(cookies.get(MARK_COOKIE)))
+def cookies_from(header: str) -> room_actions.Cookies:
+    """The hashes of the room's cookies in a handshake's Cookie header (the lookup is in `join`)."""
+    jar = {k: m.value for k, m in SimpleCookie(header).items()}
+    staff, device = jar.get(STAFF_COOKIE), jar.get(DEVICE_COOKIE)
+    return room_actions.Cookies(hash_secret(staff) if staff else None, hash_secret(device) if device else None,
+                                marks_from(jar.get(MARK_COOKIE)))
 
 
 def room_names(session_id: int, role: RoomRole, participant_id: int | None) -> list[str]:
@@ -170,13 +167,12 @@ def register(sio: socketio.AsyncServer, hub: RoomHub) -> None:
             request = ConnectAuth.model_validate(auth or {})
         except ValidationError as err:
             raise socketio.exceptions.ConnectionRefusedError(describe_validation(err)) from None
-        cookie = SimpleCookie(environ.get("HTTP_COOKIE", ""))
-        who = await who_from_cookies(hub.pool(), {k: m.value for k, m in cookie.items()})
         try:
-            joined = await room_actions.join(hub.pool(), request.session_id, who, sid, hub.server_id)
+            joined = await room_actions.join(hub.pool(), request.session_id, cookies_from(environ.get("HTTP_COOKIE", "")),
+                                             sid, hub.server_id)
         except ActionError as err:
             raise socketio.exceptions.ConnectionRefusedError(str(err)) from None
-        await sio.save_session(sid, {"session_id": request.session_id, "who": who,
+        await sio.save_session(sid, {"session_id": request.session_id, "who": joined.who,
                                      "role": joined.actor.role, "pid": joined.actor.participant_id})
         hub.presence_soon(joined.session_id)
 
