@@ -10,6 +10,7 @@ from typing import Any
 from asyncpg import Connection, Record
 
 from inquiry.phases import Phase, PhaseState
+from inquiry.room_servers_db import STALE
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,10 +218,6 @@ async def delete_connection(conn: Connection, sid: str) -> int | None:
     return session_id
 
 
-async def delete_server_connections(conn: Connection, server_id: str) -> None:
-    await conn.execute("DELETE FROM room_connections WHERE server_id = $1", server_id)
-
-
 async def select_participant_sids(conn: Connection, session_id: int, participant_id: int) -> list[str]:
     rows = await conn.fetch(
         "SELECT sid FROM room_connections WHERE session_id = $1 AND participant_id = $2",
@@ -236,16 +233,20 @@ class Presence:
 
 
 async def select_presence(conn: Connection, session_id: int) -> Presence:
-    """Residents present (counted once however many tabs) and everyone's names, for facilitators."""
+    """Residents present (counted once however many tabs) and everyone's names, for facilitators.
+
+    Only connections held by a live process count (room_servers_db: heartbeat within STALE).
+    """
     rows = await conn.fetch(
         """SELECT DISTINCT c.role, coalesce(p.display_name, s.display_name, s.email) AS name,
                   coalesce(c.participant_id, -c.staff_id) AS who
              FROM room_connections c
              LEFT JOIN participants p ON p.id = c.participant_id
              LEFT JOIN staff s ON s.id = c.staff_id
+             JOIN room_servers r ON r.server_id = c.server_id AND r.heartbeat_at > now() - $2::interval
             WHERE c.session_id = $1
             ORDER BY name""",
-        session_id,
+        session_id, STALE,
     )
     residents = sum(1 for r in rows if r["role"] == "resident")
     return Presence(residents, [f"{r['name']} ({r['role']})" for r in rows])

@@ -34,7 +34,8 @@ from inquiry.errors import ActionError, NotAllowed
 from inquiry.permissions import RoomRole
 from inquiry.room_db import RoomEvent
 from inquiry.room_runner import Outcome, Who
-from inquiry.room_db import delete_server_connections, select_due_deadlines, select_presence
+from inquiry.room_db import select_due_deadlines, select_presence
+from inquiry.room_servers_db import HEARTBEAT, delete_dead_connections, delete_server, update_heartbeat
 from inquiry.tokens import hash_secret, new_secret
 from web.api import describe_validation
 from web.identity import DEVICE_COOKIE, STAFF_COOKIE
@@ -228,16 +229,35 @@ DEADLINE_POLL = 1.0  # seconds between checks for phase timers that ran out
 
 async def _hub(app: web.Application) -> AsyncIterator[None]:
     hub = app[HUB]
-    task = asyncio.get_running_loop().create_task(_watch_deadlines(hub))
+    async with app[POOL].acquire() as conn:
+        await update_heartbeat(conn, hub.server_id)  # before any socket: our connections count from the start
+        await delete_dead_connections(conn)
+    loop = asyncio.get_running_loop()
+    tasks = [loop.create_task(_watch_deadlines(hub)), loop.create_task(_keep_alive(hub))]
     try:
         yield
     finally:
         hub.closing = True
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         async with app[POOL].acquire() as conn:
-            await delete_server_connections(conn, hub.server_id)
+            await delete_server(conn, hub.server_id)
+
+
+async def _keep_alive(hub: RoomHub) -> None:
+    """Beat, and forget the connections of processes that stopped beating (a crash leaves them)."""
+    while True:
+        await asyncio.sleep(HEARTBEAT)
+        try:
+            async with hub.pool().acquire() as conn:
+                await update_heartbeat(conn, hub.server_id)
+                changed = await delete_dead_connections(conn)
+            for session_id in changed:
+                hub.presence_soon(session_id)
+        except Exception:  # keep beating through a database restart
+            log.exception("room heartbeat failed; retrying")
 
 
 async def _watch_deadlines(hub: RoomHub) -> None:
