@@ -37,53 +37,80 @@ class _Split:
     err: float
 
 
-_NONE: IntArray = np.zeros(0, dtype=np.int64)
+@dataclass(frozen=True, slots=True)
+class _Supporters:
+    """What pricing a candidate needs that never changes: counts and weights as floats."""
+
+    voters: FloatArray
+    weights: FloatArray
+    weighted: FloatArray
+    total_voters: float
+    total_weight: float
+
+
+_CACHE: list[tuple[MesProfile, list[_Supporters]]] = []
+
+
+def _supporters(profile: MesProfile) -> list[_Supporters]:
+    """Per candidate, computed once per profile (the add1 loops reuse one profile for every run)."""
+    if _CACHE and _CACHE[0][0] is profile:
+        return _CACHE[0][1]
+    mult = profile.multiplicity.astype(np.float64)
+    out = []
+    for c in profile.candidates:
+        n, w = mult[c.groups], c.weights.astype(np.float64)
+        out.append(_Supporters(n, w, n * w, float(n.sum()), float((n * w).sum())))
+    _CACHE[:] = [(profile, out)]
+    return out
 
 
 class _Purses:
-    """Every voter group's budget as a float and a bound on its error (no classes: floats need no grouping)."""
+    """Every voter group's budget as a float, and a bound on its distance from the exact budget."""
 
     def __init__(self, profile: MesProfile, endowment: Fraction) -> None:
-        self.mult = profile.multiplicity.astype(np.float64)
         e = float(endowment)
         self.value: FloatArray = np.full(len(profile.multiplicity), e)
         self.error: FloatArray = np.full(len(profile.multiplicity), U * e)
 
 
-def _price(c: Candidate, purses: _Purses) -> tuple[float, float, _Split] | None | bool:
-    """(rho, error, split) if certain; None if certainly unaffordable; False if in doubt."""
-    w, n = c.weights, purses.mult[c.groups]
-    v, e = purses.value[c.groups], purses.error[c.groups]
+def _price(c: Candidate, s: _Supporters, purses: _Purses) -> tuple[float, float, _Split] | None | bool:
+    """(rho, error, split) if certain; None if certainly unaffordable; False if in doubt.
+
+    The split is found as pabutools' `affordability_poor_rich` does: those
+    who cannot pay the equal share pay all, the share is recomputed, and so
+    on until nobody else drops out (the poor only grow, so this ends; two or
+    three passes on the shared files, no sort).
+    """
+    v, w, e = purses.value[c.groups], s.weights, purses.error[c.groups]
     cost = float(c.cost)
-    money, slack = float((v * n).sum()), float((e * n).sum()) + (len(n) + 2) * U * float((v * n).sum())
+    vn = v * s.voters
+    money, errors = float(vn.sum()), float((e * s.voters).sum())
+    slack = errors + (len(vn) + 2) * U * money
     if money + slack < cost:
         return None
     if money - slack < cost:
         return False
     key = v / w
-    total_w = float((w * n).sum())
-    p0 = cost / total_w
-    err0 = (float((e * n).sum()) + (len(n) + 4) * U * cost) / total_w + U * p0
-    if float(((v - e) / w).min()) * (1 - U) > p0 + err0:
-        # Everyone can pay an equal share per weight: nobody pays all, no sort needed.
-        return p0 / float(c.scale), err0 / float(c.scale) + 2 * U * p0 / float(c.scale), _Split(_NONE, p0, err0)
-    order = np.argsort(key, kind="stable")
-    paid = np.concatenate(([0.0], np.cumsum((v * n)[order])[:-1]))
-    rich = float((w * n).sum()) - np.concatenate(([0.0], np.cumsum((w * n)[order])[:-1]))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        price = (cost - paid) / rich
-    fits = price * w[order] <= v[order]
-    k = int(np.argmax(fits))
-    p, r = float(price[k]), float(rich[k])
-    err_p = (float((e * n).sum()) + (len(n) + 4) * U * (cost + float(paid[k]))) / r + U * p
+    paid, rich, count = 0.0, s.total_weight, 0
+    while True:
+        p = (cost - paid) / rich
+        poor = key < p
+        now = int(poor.sum())
+        if now == count:
+            break
+        count, paid, rich = now, float(vn[poor].sum()), s.total_weight - float(s.weighted[poor].sum())
+        if rich <= 0:
+            return False
+    err_p = (errors + (len(vn) + 4) * U * (cost + paid)) / rich + U * p
     # The split must be beyond doubt: every poor entry's budget per weight
     # below p - err, every rich one's above p + err (each with its own error).
-    lo_key, hi_key = (v - e) / w, (v + e) / w
-    poor, rest = order[:k], order[k:]
-    if (hi_key[poor] * (1 + U) >= p - err_p).any() or (lo_key[rest] * (1 - U) <= p + err_p).any():
+    if count and float(((v[poor] + e[poor]) / w[poor]).max()) * (1 + U) >= p - err_p:
+        return False
+    rest = ~poor
+    if float(((v[rest] - e[rest]) / w[rest]).min()) * (1 - U) <= p + err_p:
         return False
     scale = float(c.scale)
-    return p / scale, err_p / scale + 2 * U * p / scale, _Split(order[:k], p, err_p)
+    return p / scale, err_p / scale + 2 * U * p / scale, _Split(np.flatnonzero(poor), p, err_p)
 
 
 def float_run(profile: MesProfile, endowment: Fraction, tie_key: TieKey) -> tuple[int, ...] | None:
@@ -118,6 +145,7 @@ def _rounds(
     certainly dearer than forced[r][1], and the run must end after it.
     """
     purses = _Purses(profile, endowment)
+    static = _supporters(profile)
     stale = {j: float(c.cost / (c.scale * c.total_weight)) * (1 - 1e-6) for j, c in enumerate(profile.candidates)}
     out: list[tuple[int, float]] = []
     while stale:
@@ -129,7 +157,7 @@ def _rounds(
         for j in sorted(stale, key=stale.__getitem__):
             if stale[j] > (limit if limit is not None else min((r + e for r, e, _, _ in priced), default=math.inf)):
                 break
-            got = _price(profile.candidates[j], purses)
+            got = _price(profile.candidates[j], static[j], purses)
             if got is False or got is True:
                 return None
             if got is None:
