@@ -85,3 +85,10 @@ def test_every_project_is_explained_in_one_sentence() -> None:
         assert str(ex["text"]).count(". ") == 0 and str(ex["text"]).endswith(".")
         for went in ex.get("money_went_to", []):  # type: ignore[attr-defined]
             assert went["project"] in result.outcome.selected
+
+
+@pytest.mark.parametrize("name", ["Netherlands_Assen_2024.pb", "Poland_Swiecie_2023.pb"])
+def test_add1_reproduces_the_official_result(name: str) -> None:
+    e = election(name)
+    result = method_of_equal_shares(e, Satisfaction.COST, TieBreak.MIN_COST_MAX_VOTES, Completion.ADD1, explain=False)
+    assert set(result.outcome.selected) == official(e)
