@@ -75,7 +75,7 @@ def method_of_equal_shares(
     order = TieOrder.of(election, tie_break)
     run, runs = _complete(election, profile, order, completion)
     selected = profile.free + tuple(profile.candidates[p.candidate].id for p in run.purchases)
-    explanations = explain_run(election, profile, order, run, tie_break) if explain else {}
+    explanations = explain_run(election, profile, order, run) if explain else {}
     outcome = Outcome(selected, explanations)
     if then_greedy and not _exhaustive(election, selected):
         outcome = _merge(outcome, greedy_completion(election, selected, satisfaction, tie_break))
@@ -83,7 +83,7 @@ def method_of_equal_shares(
     if comparison:
         rival = greedy(election, Satisfaction.COST, tie_break)
         result = compare(election, outcome.selected, rival.selected)
-        if result.prefer_greedy > result.prefer_ours:
+        if result.greedy_wins:
             outcome = Outcome(rival.selected, {**rival.explanations} if explain else {})
     return MesResult(outcome, selected, run.endowment, runs, result)
 

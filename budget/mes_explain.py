@@ -41,11 +41,11 @@ from budget.explain import Explanation, exact
 from budget.mes_explain_rounds import Closest, Watch
 from budget.mes_profile import MesProfile
 from budget.mes_rounds import MesRun, Purchase, run_rounds
-from budget.tiebreak import TieBreak, TieOrder
+from budget.tiebreak import TieOrder
 
 
 def explain_run(
-    election: Election, profile: MesProfile, order: TieOrder, run: MesRun, tie_break: TieBreak
+    election: Election, profile: MesProfile, order: TieOrder, run: MesRun
 ) -> dict[str, Explanation]:
     """One explanation per project of the election, for the final run `run`."""
     watch = Watch(profile, run.endowment)
@@ -56,7 +56,7 @@ def explain_run(
                     "text": f"Funded first (step {step}): it costs nothing and has supporters."}
     offset = len(profile.free)
     for k, purchase in enumerate(run.purchases, start=offset + 1):
-        out[profile.candidates[purchase.candidate].id] = _funded(profile, order, purchase, k, tie_break)
+        out[profile.candidates[purchase.candidate].id] = _funded(profile, order, purchase, k)
     bought = {p.candidate for p in run.purchases}
     closest = watch.closest()
     for j, cand in enumerate(profile.candidates):
@@ -68,7 +68,7 @@ def explain_run(
     return {p.id: out[p.id] for p in election.projects}
 
 
-def _funded(profile: MesProfile, order: TieOrder, p: Purchase, step: int, tie_break: TieBreak) -> Explanation:
+def _funded(profile: MesProfile, order: TieOrder, p: Purchase, step: int) -> Explanation:
     cand = profile.candidates[p.candidate]
     price = p.rho * cand.scale
     voters = int(p.entries.voters.sum())
