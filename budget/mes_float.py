@@ -53,8 +53,9 @@ _CACHE: list[tuple[MesProfile, list[_Supporters]]] = []
 
 def _supporters(profile: MesProfile) -> list[_Supporters]:
     """Per candidate, computed once per profile (the add1 loops reuse one profile for every run)."""
-    if _CACHE and _CACHE[0][0] is profile:
-        return _CACHE[0][1]
+    cached = _CACHE[0] if _CACHE else None  # read once: another thread may replace it
+    if cached is not None and cached[0] is profile:
+        return cached[1]
     mult = profile.multiplicity.astype(np.float64)
     out = []
     for c in profile.candidates:
