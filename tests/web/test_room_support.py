@@ -22,7 +22,8 @@ def new_key() -> str:
 
 
 class Live:
-    """A socket.io client: resumes on every connect and applies each seq once, in order."""
+    """A socket.io client: resumes on every connect from the highest seq it knows all below of,
+    and applies each seq once (like room.js: a late lower seq is applied, a repeat is not)."""
 
     def __init__(self, url: str, cookies: dict[str, str], session_id: int, name: str = "") -> None:
         self.url, self.cookies, self.session_id, self.name = url, cookies, session_id, name
@@ -30,7 +31,8 @@ class Live:
         self.applied: list[dict[str, Any]] = []
         self.received: list[dict[str, Any]] = []
         self.ephemeral: list[dict[str, Any]] = []
-        self.last_seq = 0
+        self.last_seq = 0                      # every seq up to here is applied or not for us
+        self.seen: set[int] = set()             # seqs above last_seq applied so far
         self.refusal = ""
         self.sio.on("*", self._on_any)
         self.sio.on("connect_error", self._on_refused)
@@ -42,6 +44,8 @@ class Live:
         ack: dict[str, Any] = await self.sio.call("resume", {"last_seq": self.last_seq}, timeout=10)
         for event in ack.get("events", []):
             self._apply(event)
+        if ack.get("ok"):
+            self.last_seq = max(self.last_seq, ack["events"][-1]["seq"] if ack["more"] else ack["last_seq"])
         return ack
 
     async def _on_refused(self, data: Any) -> None:
@@ -60,9 +64,9 @@ class Live:
 
     def _apply(self, event: dict[str, Any]) -> None:
         self.received.append(event)
-        if event["seq"] > self.last_seq:
+        if event["seq"] > self.last_seq and event["seq"] not in self.seen:
+            self.seen.add(event["seq"])
             self.applied.append(event)
-            self.last_seq = event["seq"]
 
     async def call(self, name: str, **payload: Any) -> dict[str, Any]:
         payload.setdefault("key", new_key())

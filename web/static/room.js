@@ -1,11 +1,16 @@
 // Live room: resume from the page's sequence number, apply each event once, send forms over socket.io.
+// Events may arrive out of seq order (two server processes commit within milliseconds): a late
+// lower seq is still applied, where it belongs, and never undoes a newer state (docs/protocol.md).
 (function () {
   "use strict";
   var root = document.getElementById("room");
   if (!root || typeof io === "undefined") return;
   var sessionId = Number(root.dataset.session);
   var role = root.dataset.role;
-  var lastSeq = Number(root.dataset.lastSeq || 0);
+  var known = Number(root.dataset.lastSeq || 0);  // every seq up to here is applied or not for us
+  var applied = new Set();                       // seqs above `known` applied so far
+  var newest = {};                               // per piece of state: the seq that set it
+  var gone = new Set();                          // messages and questions removed (a late post stays out)
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
   var status = root.querySelector("[data-connection]");
   var secondsLeft = null, paused = false;
@@ -36,51 +41,70 @@
 
   function question(id) { return document.querySelector('[data-question="' + id + '"]'); }
   var apply = {
-    phase_changed: function (e) { setPhase(e); if (role === "facilitator") location.reload(); },
-    timer_changed: setPhase,
-    timer_expired: function () { root.querySelector("[data-countdown]").textContent = "Time is up."; },
+    phase_changed: function (e) {
+      if (!fresh("phase", e.seq)) return;
+      setPhase(e); if (role === "facilitator") location.reload();
+    },
+    timer_changed: function (e) { if (fresh("phase", e.seq)) setPhase(e); },
+    timer_expired: function (e) {
+      if (!fresh("phase", e.seq)) return;
+      secondsLeft = null; root.querySelector("[data-countdown]").textContent = "Time is up.";
+    },
     message_posted: function (e) {
-      var list = byId("messages"); if (!list) return;
+      var list = byId("messages"); if (!list || gone.has("m" + e.message_id)) return;
       var li = el("li", null, {"data-message": e.message_id});
       li.appendChild(el("strong", e.author)); li.appendChild(document.createTextNode(" " + e.body));
-      list.appendChild(li); list.scrollTop = list.scrollHeight;
+      place(list, li, e.seq); list.scrollTop = list.scrollHeight;
     },
     message_hidden: function (e) {
+      gone.add("m" + e.message_id);
       var li = document.querySelector('[data-message="' + e.message_id + '"]'); if (li) li.remove();
     },
     moderation_notice: function (e) { alert("A facilitator acted (" + e.action + "): " + (e.reason || "no reason given")); },
     material_shared: function (e) {
       var li = el("li"); li.appendChild(el("a", e.title, {href: e.url, rel: "noopener"}));
-      byId("materials").appendChild(li);
+      place(byId("materials"), li, e.seq);
     },
     question_asked: function (e) {
+      if (gone.has("q" + e.question_id) || question(e.question_id)) return;
       var li = el("li", null, {"data-question": e.question_id});
       li.appendChild(el("span", e.body, {"class": "q-body"}));
-      li.appendChild(document.createTextNode(" open · "));
+      li.appendChild(document.createTextNode(" ")); li.appendChild(el("span", "open", {"class": "q-status"}));
+      li.appendChild(document.createTextNode(" · "));
       li.appendChild(el("span", String(e.upvotes), {"data-upvotes": ""}));
       li.appendChild(document.createTextNode(" upvotes"));
       if (role === "resident") li.appendChild(upvoteButton(e.question_id));
-      byId("questions").appendChild(li);
+      place(byId("questions"), li, e.seq);
     },
-    question_upvoted: function (e) { var q = question(e.question_id); if (q) q.querySelector("[data-upvotes]").textContent = e.upvotes; },
+    question_upvoted: function (e) {
+      var q = question(e.question_id);
+      if (q && fresh("upvotes" + e.question_id, e.seq)) q.querySelector("[data-upvotes]").textContent = e.upvotes;
+    },
     question_released: function (e) {
+      if (gone.has("q" + e.question_id)) return;
       var q = question(e.question_id);
       if (!q) { apply.question_asked(e); q = question(e.question_id); }
-      var s = q.querySelector(".q-status"); if (s) s.textContent = "released";
+      var s = q.querySelector(".q-status"); if (s && fresh("status" + e.question_id, e.seq)) s.textContent = "released";
     },
-    question_skipped: function (e) { var q = question(e.question_id); if (q) q.remove(); },
-    question_merged: function (e) { var q = question(e.question_id); if (q) q.remove(); },
+    question_skipped: removeQuestion,
+    question_merged: removeQuestion,
     question_answered: function (e) {
+      if (gone.has("q" + e.question_id)) return;
       var q = question(e.question_id);
       if (!q) { apply.question_asked(e); q = question(e.question_id); }
+      var s = q.querySelector(".q-status"); if (s && fresh("status" + e.question_id, e.seq)) s.textContent = "answered";
       q.appendChild(el("p", "Answer: " + e.answer, {"class": "answer"}));
     },
-    clarity_flagged: function (e) { var f = byId("flags"); if (f) f.textContent = "jargon " + e.jargon + ", too fast " + e.too_fast; },
+    clarity_flagged: function (e) {
+      var f = byId("flags"); if (f && fresh("flags", e.seq)) f.textContent = "jargon " + e.jargon + ", too fast " + e.too_fast;
+    },
     queue_changed: function (e) {
+      if (!fresh("queue", e.seq)) return;
       byId("speaking").textContent = e.speaking || "nobody";
       byId("waiting").textContent = e.waiting.join(", ") || "nobody";
     },
     talk_times: function (e) {
+      if (!fresh("talk", e.seq)) return;
       var t = byId("talk-times"); if (!t) return;
       t.querySelectorAll("tr.row").forEach(function (r) { r.remove(); });
       e.speakers.forEach(function (s) { var tr = el("tr", null, {"class": "row"}); tr.appendChild(el("td", s.name)); tr.appendChild(el("td", String(s.seconds))); t.appendChild(tr); });
@@ -92,17 +116,49 @@
     var list = byId("messages"); if (!list) return;
     var text = e.type === "recall_answered" ? "Recall answer: " + e.answer : e.type === "recall_approved" ?
       "Recall approved: " + e.question : "Recall request: " + (e.question || "") + " (" + e.votes + "/" + e.needed + " votes)";
-    list.appendChild(el("li", text, {"class": "note"}));
+    place(list, el("li", text, {"class": "note"}), e.seq);
   }
+  // A piece of state (the phase, the queue, a count) takes an event only if it is newer than
+  // the one that set it: a late lower seq must not undo a newer state.
+  function fresh(piece, seq) {
+    if ((newest[piece] || 0) > seq) return false;
+    newest[piece] = seq; return true;
+  }
+  // Lists keep seq order: a late lower seq goes before the items that came after it.
+  function place(list, li, seq) {
+    li.dataset.seq = seq;
+    var empty = list.querySelector(".empty"); if (empty) empty.remove();
+    var after = null;
+    list.querySelectorAll("[data-seq]").forEach(function (x) { if (!after && Number(x.dataset.seq) > seq) after = x; });
+    list.insertBefore(li, after);
+  }
+  function removeQuestion(e) { gone.add("q" + e.question_id); var q = question(e.question_id); if (q) q.remove(); }
   function upvoteButton(id) {
     var b = el("button", "Upvote", {type: "button"});
     b.addEventListener("click", function () { send("upvote_question", {question_id: id}); });
     return b;
   }
   function take(e) {
-    if (e.seq <= lastSeq) return;  // already applied (a resume can overlap live events)
-    lastSeq = e.seq;
+    if (e.seq <= known || applied.has(e.seq)) return;  // already applied (a resume can overlap live events)
+    applied.add(e.seq); pending.push([e.seq, Date.now()]);
     if (apply[e.type]) apply[e.type](e);
+  }
+  // A seq applied GRACE ms ago on a socket that stayed connected since: any lower seq committed
+  // before it has had time to cross in flight, so what has not come is not for us. Settling it
+  // keeps the next resume short after a long stay (it starts from `known`).
+  var GRACE = 5000, pending = [], connectedSince = Infinity;
+  setInterval(function () {
+    var now = Date.now(), upTo = known;
+    pending = pending.filter(function (p) {
+      if (p[1] >= connectedSince && p[1] < now - GRACE) { upTo = Math.max(upTo, p[0]); return false; }
+      return p[0] > known;
+    });
+    settle(upTo);
+  }, 1000);
+  function settle(upTo) {  // the server says every seq up to here has reached us
+    if (upTo <= known) return;
+    known = upTo;
+    applied.forEach(function (s) { if (s <= known) applied.delete(s); });
   }
 
   var socket = io({auth: {session_id: sessionId}, transports: ["websocket", "polling"]});
@@ -115,16 +171,19 @@
     } else if (type === "session_left") { status.textContent = data.reason; }
   });
   function resume() {
-    socket.emit("resume", {last_seq: lastSeq}, function (ack) {
+    // From the lowest seq not known: the ack repeats any we applied live (dropped) and fills the rest.
+    socket.emit("resume", {last_seq: known}, function (ack) {
       if (!ack.ok) { status.textContent = ack.error; return; }
       ack.events.forEach(take);
+      // The ack holds every seq we may see up to last_seq; a page (`more`) up to its last event.
+      settle(ack.more ? ack.events[ack.events.length - 1].seq : ack.last_seq);
       if (ack.more) { resume(); return; }  // a long absence comes back in pages
       setPhase(ack.state);
       status.textContent = "Live.";
     });
   }
-  socket.on("connect", resume);
-  socket.on("disconnect", function () { status.textContent = "Reconnecting…"; });
+  socket.on("connect", function () { connectedSince = Date.now(); resume(); });
+  socket.on("disconnect", function () { connectedSince = Infinity; status.textContent = "Reconnecting…"; });
   socket.on("connect_error", function (err) { status.textContent = err.message; });
 
   function send(name, payload, done) {
