@@ -169,6 +169,8 @@ async def move(ctx: Ctx, target: Phase, expert_id: int | None, minutes: int | No
     await room_db.insert_phase_history(conn, session.id, target, state.expert_id, ctx.actor.staff_id)
     if target is Phase.WITHDRAWAL and state.expert_id is not None:
         await room_db.insert_withdrawal(conn, session.id, state.expert_id, ctx.actor.staff_id or 0)
+        if state.expert_id in ctx.active_experts:  # from now on no event is addressed to them
+            ctx.active_experts.remove(state.expert_id)
         ctx.disconnect.extend(await room_db.select_participant_sids(conn, session.id, state.expert_id))
     await ctx.emit("phase_changed", "public", phase_payload(state, experts, now))
     if target is Phase.BRIEFING and state.expert_id is not None:

@@ -110,6 +110,41 @@ async def select_standing(conn: Connection, session_id: int, staff_id: int | Non
 
 
 @dataclass(frozen=True, slots=True)
+class Opening:
+    """A request's first reading inside its transaction. `steady` as in `Arrival`: false when the
+    row changed while we waited for the lock; the lock is ours now, so a second reading is steady."""
+
+    session: LiveSession | None
+    standing: Standing
+    active_experts: list[int]
+    steady: bool
+
+
+async def select_opening(conn: Connection, session_id: int, lock: str, staff_id: int | None,
+                         participant_id: int | None, marks: list[bytes]) -> Opening:
+    """Lock the session row (`lock` is 'FOR SHARE' or 'FOR UPDATE'), with the requester's standing
+    and the experts who have not withdrawn (they receive `public` events)."""
+    if lock not in ("FOR SHARE", "FOR UPDATE"):
+        raise ValueError(f"unknown lock mode {lock!r}")
+    row = await conn.fetchrow(
+        f"""WITH s AS (SELECT {SESSION_COLUMNS}, xmin::text AS version FROM sessions WHERE id = $1 {lock}),
+                 seen AS (SELECT xmin::text AS version FROM sessions WHERE id = $1)
+            SELECT s.*, s.version = seen.version AS steady,
+                   {_STANDING.format(staff='$2', participant='$3', marks='$4')},
+                   ARRAY(SELECT p.id FROM participants p
+                          WHERE p.session_id = s.id AND p.kind = 'expert' AND p.removed_at IS NULL
+                            AND NOT EXISTS (SELECT 1 FROM expert_withdrawals w
+                                             WHERE w.session_id = s.id AND w.participant_id = p.id)
+                          ORDER BY p.id) AS active_experts
+              FROM s JOIN seen ON true""",
+        session_id, staff_id, participant_id, marks,
+    )
+    if row is None:
+        return Opening(None, Standing(), [], True)
+    return Opening(session_from_row(row), _standing(row), list(row["active_experts"]), row["steady"])
+
+
+@dataclass(frozen=True, slots=True)
 class LogReading:
     session: LiveSession | None
     standing: Standing

@@ -18,7 +18,7 @@ from inquiry import room_db
 from inquiry.errors import NotAllowed, NotFound
 from inquiry.permissions import Action, RoomRole, allowed, refusal
 from inquiry.roles import Participant, Role, Staff
-from inquiry.room_admission_db import Standing, select_standing
+from inquiry.room_admission_db import Standing, select_opening, select_standing
 from inquiry.room_db import LiveSession, RoomEvent
 
 
@@ -52,6 +52,7 @@ class Ctx:
     actor: Actor
     events: list[RoomEvent] = field(default_factory=list)
     disconnect: list[str] = field(default_factory=list)
+    active_experts: list[int] = field(default_factory=list)  # a withdrawal in the body removes its expert
 
     async def emit(self, type_: str, audience: str, payload: dict[str, Any],
                    participant_id: int | None = None) -> RoomEvent:
@@ -124,17 +125,23 @@ Body = Callable[[Ctx], Awaitable[dict[str, Any]]]
 async def run(pool: Pool, session_id: int, who: Who, action: Action, key: str | None, body: Body,
               lock: str = "FOR UPDATE") -> Outcome:
     """Run one use case in one transaction; a repeated `key` returns the first ack and no events."""
+    staff_id = who.staff.id if who.staff else None
+    participant_id = who.participant.id if who.participant else None
     async with pool.acquire() as conn, conn.transaction():
-        session = await room_db.select_session(conn, session_id, lock)
+        for _ in range(2):  # the second reading holds the lock from the first: it is steady
+            opening = await select_opening(conn, session_id, lock, staff_id, participant_id, list(who.marks))
+            if opening.steady:
+                break
+        session = opening.session
         if session is None:
             raise NotFound("There is no such session.")
-        actor = await resolve(conn, session, who)
+        actor = actor_for(session, who, opening.standing)
         check(session, actor, action)
-        ctx = Ctx(conn, session, actor)
+        ctx = Ctx(conn, session, actor, active_experts=opening.active_experts)
         if key is not None and not await room_db.claim_submission(conn, session_id, actor.key, key):
             ack = await room_db.select_submission_ack(conn, session_id, actor.key, key)
         else:
             ack = await body(ctx)
             if key is not None:
                 await room_db.update_submission_ack(conn, session_id, actor.key, key, ack)
-        return Outcome(ack, ctx.events, ctx.disconnect, await room_db.select_active_experts(conn, session_id), actor)
+        return Outcome(ack, ctx.events, ctx.disconnect, ctx.active_experts, actor)

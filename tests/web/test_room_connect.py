@@ -10,8 +10,10 @@ import asyncpg
 import pytest
 from asyncpg.connection import Connection
 
-from inquiry import room_actions
+from inquiry import room_actions, room_messages
 from inquiry.errors import NotAllowed
+from inquiry.identity_db import select_participant_by_device
+from inquiry.room_runner import Who
 from inquiry.tokens import hash_secret
 from tests.web.conftest import Server
 from tests.web.test_room_support import make_cast
@@ -95,3 +97,37 @@ async def test_a_connect_waiting_on_a_withdrawal_is_refused_and_not_recorded(db_
     finally:
         await withdrawal.close()
         await pool.close()
+
+
+async def test_a_post_waiting_on_a_removal_is_refused(db_url: str, db: asyncpg.Connection) -> None:
+    """A request reads the session, the standing and the active experts in one statement; the
+    statement that waited for the lock reads again, so it sees the removal that held it."""
+    cast = await make_cast(db, facilitators=1, experts=0, residents=1, observers=0)
+    resident_id, device = cast.residents[0]
+    s = cast.session_id
+    await db.execute("UPDATE sessions SET phase = 'deliberation' WHERE id = $1", s)
+    pool = await asyncpg.create_pool(db_url, min_size=1, max_size=2)
+    removal = await asyncpg.connect(db_url)
+    try:
+        who = await room_runner_who(db, device)
+        tx = removal.transaction()
+        await tx.start()
+        await removal.execute("SELECT 1 FROM sessions WHERE id = $1 FOR UPDATE", s)
+        posting = asyncio.ensure_future(room_messages.post_message(pool, s, who, "k" * 16, "still here?"))
+        await asyncio.sleep(0.3)
+        assert not posting.done(), "the post must wait for the removal's lock"
+        await removal.execute(
+            "INSERT INTO room_sanctions (session_id, participant_id, kind) VALUES ($1, $2, 'remove')", s, resident_id)
+        await removal.execute("UPDATE sessions SET last_seq = last_seq + 1 WHERE id = $1", s)
+        await tx.commit()
+        with pytest.raises(NotAllowed):
+            await posting
+        assert await db.fetchval("SELECT count(*) FROM room_messages WHERE session_id = $1", s) == 0
+    finally:
+        await removal.close()
+        await pool.close()
+
+
+async def room_runner_who(db: asyncpg.Connection, device: str) -> Who:
+    participant = await select_participant_by_device(db, hash_secret(device))
+    return Who(None, participant)
