@@ -44,7 +44,7 @@ async def test_residents_of_a_dead_process_are_not_counted_present(server: Serve
             status, page = await http.request("GET", f"/s/{cast.session_id}")
         finally:
             await http.close()
-        assert status == 200 and "<span data-presence>1</span> residents here" in page
+        assert status == 200 and "Residents here: <span data-presence>1</span>." in page
     finally:
         for c in (fac, me):
             await c.close()

@@ -32,6 +32,12 @@
     document.querySelectorAll("[data-phases]").forEach(function (s) {
       s.hidden = s.dataset.phases.split(" ").indexOf(e.phase) < 0;
     });
+    // After the briefings an empty materials or questions list only pushes the discussion down.
+    var past = ["scheduled", "check_in", "briefing", "questioning"].indexOf(e.phase) < 0;
+    ["materials", "questions"].forEach(function (id) {
+      var list = byId(id); if (!list || role === "expert") return;
+      list.closest("section").hidden = past && !list.querySelector("li:not(.empty)");
+    });
   }
   function tick() {
     var c = root.querySelector("[data-countdown]");
@@ -42,6 +48,7 @@
   function question(id) { return document.querySelector('[data-question="' + id + '"]'); }
   var apply = {
     phase_changed: function (e) {
+      if (e.phase === "withdrawal" && e.expert_id) withdrew(e.expert_id, e.expert_name);  // even if late
       if (!fresh("phase", e.seq)) return;
       setPhase(e); if (role === "facilitator") location.reload();
     },
@@ -60,7 +67,7 @@
       gone.add("m" + e.message_id);
       var li = document.querySelector('[data-message="' + e.message_id + '"]'); if (li) li.remove();
     },
-    moderation_notice: function (e) { alert("A facilitator acted (" + e.action + "): " + (e.reason || "no reason given")); },
+    moderation_notice: function (e) { notify("A facilitator acted (" + e.action + "): " + (e.reason || "no reason given")); },
     material_shared: function (e) {
       var li = el("li"); li.appendChild(el("a", e.title, {href: e.url, rel: "noopener"}));
       place(byId("materials"), li, e.seq);
@@ -110,14 +117,46 @@
       e.speakers.forEach(function (s) { var tr = el("tr", null, {"class": "row"}); tr.appendChild(el("td", s.name)); tr.appendChild(el("td", String(s.seconds))); t.appendChild(tr); });
     },
     slow_mode_changed: function () {},
-    recall_proposed: note, recall_voted: note, recall_approved: note, recall_answered: note,
+    recall_proposed: function (e) {
+      var list = byId("recalls"); if (!list || recall(e.recall_id)) return;
+      var li = el("li", e.expert_name + ": “" + e.question + "” — ", {"data-recall": e.recall_id});
+      li.appendChild(el("span", String(e.votes), {"data-votes": ""})); li.appendChild(document.createTextNode(" votes, "));
+      li.appendChild(el("span", "open", {"data-recall-status": ""}));
+      var ask = role === "resident" ? ["Vote to ask", "vote_recall", null] : role === "facilitator" ?
+        ["Approve", "approve_recall", "Recall the expert for this one question?"] : null;
+      if (ask) {
+        var b = el("button", ask[0], {type: "button"});
+        b.addEventListener("click", function () { if (!ask[2] || confirm(ask[2])) send(ask[1], {recall_id: e.recall_id}); });
+        li.appendChild(document.createTextNode(" ")); li.appendChild(b);
+      }
+      var none = byId("recall-none"); if (none) none.hidden = true;
+      place(list, li, e.seq);
+    },
+    recall_voted: function (e) {
+      var r = recall(e.recall_id); if (r && fresh("votes" + e.recall_id, e.seq)) r.querySelector("[data-votes]").textContent = e.votes;
+    },
+    recall_approved: function (e) { recallStatus(e, "approved"); note(e); },
+    recall_answered: function (e) { recallStatus(e, "answered"); note(e); },
   };
+  function recall(id) { return document.querySelector('[data-recall="' + id + '"]'); }
+  function recallStatus(e, status) {
+    var r = recall(e.recall_id); if (!r) return;
+    r.querySelectorAll("form, button").forEach(function (b) { b.remove(); });  // voting is over
+    if (fresh("recall" + e.recall_id, e.seq)) r.querySelector("[data-recall-status]").textContent = status;
+    if (e.answer) r.appendChild(document.createTextNode(". Answer: " + e.answer));
+  }
   function note(e) {
     var list = byId("messages"); if (!list) return;
-    var text = e.type === "recall_answered" ? "Recall answer: " + e.answer : e.type === "recall_approved" ?
-      "Recall approved: " + e.question : "Recall request: " + (e.question || "") + " (" + e.votes + "/" + e.needed + " votes)";
+    var text = e.type === "recall_answered" ? "Recall answer: " + e.answer : "Recall approved: " + e.question;
     place(list, el("li", text, {"class": "note"}), e.seq);
   }
+  // An expert withdrew: residents may now ask them again (the page may predate the withdrawal).
+  function withdrew(id, name) {
+    var select = byId("recall-expert"); if (!select) return;
+    if (!select.querySelector('option[value="' + id + '"]')) select.appendChild(el("option", name, {value: id}));
+    byId("recall-form").hidden = false; byId("recall-none").hidden = true;
+  }
+  function notify(text) { var n = byId("notice"); n.textContent = text; n.hidden = false; }
   // A piece of state (the phase, the queue, a count) takes an event only if it is newer than
   // the one that set it: a late lower seq must not undo a newer state.
   function fresh(piece, seq) {
@@ -128,6 +167,7 @@
   function place(list, li, seq) {
     li.dataset.seq = seq;
     var empty = list.querySelector(".empty"); if (empty) empty.remove();
+    var section = list.closest("section"); if (section && !section.dataset.phases) section.hidden = false;
     var after = null;
     list.querySelectorAll("[data-seq]").forEach(function (x) { if (!after && Number(x.dataset.seq) > seq) after = x; });
     list.insertBefore(li, after);
@@ -189,8 +229,9 @@
   function send(name, payload, done) {
     payload.key = payload.key || key();
     socket.timeout(10000).emit(name, payload, function (err, ack) {
-      if (err) { alert("No answer from the server; try again."); return; }
-      if (!ack.ok) { alert(ack.error); return; }
+      if (err) { notify("No answer from the server; try again."); return; }
+      if (!ack.ok) { notify(ack.error); return; }
+      byId("notice").hidden = true;
       if (done) done(ack);
     });
   }
