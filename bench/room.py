@@ -215,6 +215,7 @@ async def main() -> None:
     ap.add_argument("--seconds", type=float, default=15.0)
     ap.add_argument("--port", type=int, default=0, help="0: a free port")
     args = ap.parse_args()
+    print("load average at start: %.2f %.2f %.2f" % os.getloadavg())
     admin = os.environ.get("OXPECKER_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     db_url, session, fac, devices = await seed(admin, args.residents)
     if not args.port:
@@ -223,17 +224,23 @@ async def main() -> None:
             probe.bind(("127.0.0.1", 0))
             args.port = probe.getsockname()[1]
     results = {}
-    for name, cmd in (("oxpecker", ["--serve-app", db_url]), ("bare", ["--serve-bare"])):
-        proc = start(cmd, args.port)
-        try:
-            results[name] = await run(f"http://127.0.0.1:{args.port}", proc.pid, session, fac, devices,
-                                      args.rate, args.seconds, name == "oxpecker")
-        finally:
-            proc.terminate()
-            proc.wait()
-        show(name, results[name])
+    try:
+        for name, cmd in (("oxpecker", ["--serve-app", db_url]), ("bare", ["--serve-bare"])):
+            proc = start(cmd, args.port)
+            try:
+                results[name] = await run(f"http://127.0.0.1:{args.port}", proc.pid, session, fac, devices,
+                                          args.rate, args.seconds, name == "oxpecker")
+            finally:
+                proc.terminate()
+                proc.wait()
+            show(name, results[name])
+    finally:  # each run seeds its own database; leave none behind
+        admin_conn = await asyncpg.connect(admin)
+        await admin_conn.execute(f"DROP DATABASE IF EXISTS {urlsplit(db_url).path.lstrip('/')}")
+        await admin_conn.close()
     print(f"ratio (oxpecker / bare, delivered events per server CPU-second): "
           f"{results['oxpecker']['per_cpu_s'] / results['bare']['per_cpu_s']:.2f}")
+    print("load average at end: %.2f %.2f %.2f (other work on the machine skews both servers)" % os.getloadavg())
 
 
 if __name__ == "__main__":

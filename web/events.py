@@ -168,9 +168,9 @@ def register(sio: socketio.AsyncServer, hub: RoomHub) -> None:
             request = ConnectAuth.model_validate(auth or {})
         except ValidationError as err:
             raise socketio.exceptions.ConnectionRefusedError(describe_validation(err)) from None
+        cookies = cookies_from(environ.get("HTTP_COOKIE", ""))
         try:
-            joined = await room_actions.join(hub.pool(), request.session_id, cookies_from(environ.get("HTTP_COOKIE", "")),
-                                             sid, hub.server_id)
+            joined = await room_actions.join(hub.pool(), request.session_id, cookies, sid, hub.server_id)
         except ActionError as err:
             raise socketio.exceptions.ConnectionRefusedError(str(err)) from None
         await sio.save_session(sid, {"session_id": request.session_id, "who": joined.who,

@@ -26,7 +26,8 @@ async def crashed_process(db: asyncpg.Connection, session_id: int, residents: li
 
 async def test_residents_of_a_dead_process_are_not_counted_present(server: Server, db: asyncpg.Connection) -> None:
     cast = await make_cast(db, facilitators=1, experts=0, residents=4, observers=0)
-    await crashed_process(db, cast.session_id, [p for p, _ in cast.residents[1:]], "dead-host:1:x", timedelta(minutes=2))
+    others = [p for p, _ in cast.residents[1:]]
+    await crashed_process(db, cast.session_id, others, "dead-host:1:x", timedelta(minutes=2))
     fac = cast.live(server.url, "staff")
     me = cast.live(server.url, "residents", 0)
     for c in (fac, me):
