@@ -46,6 +46,7 @@ class _Supporters:
     weighted: FloatArray
     total_voters: float
     total_weight: float
+    first_rho: float  # cost / total satisfaction, lowered well past rounding: a safe first lower bound
 
 
 _CACHE: list[tuple[MesProfile, list[_Supporters]]] = []
@@ -60,7 +61,8 @@ def _supporters(profile: MesProfile) -> list[_Supporters]:
     out = []
     for c in profile.candidates:
         n, w = mult[c.groups], c.weights.astype(np.float64)
-        out.append(_Supporters(n, w, n * w, float(n.sum()), float((n * w).sum())))
+        first = float(c.cost / (c.scale * c.total_weight)) * (1 - 1e-6)
+        out.append(_Supporters(n, w, n * w, float(n.sum()), float((n * w).sum()), first))
     _CACHE[:] = [(profile, out)]
     return out
 
@@ -147,7 +149,7 @@ def _rounds(
     """
     purses = _Purses(profile, endowment)
     static = _supporters(profile)
-    stale = {j: float(c.cost / (c.scale * c.total_weight)) * (1 - 1e-6) for j, c in enumerate(profile.candidates)}
+    stale = {j: s.first_rho for j, s in enumerate(static)}
     out: list[tuple[int, float]] = []
     while stale:
         # Forced, past the last purchase: nothing may be affordable at all.
