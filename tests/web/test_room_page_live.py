@@ -52,7 +52,7 @@ async def test_recall_and_notices_reach_a_page_loaded_before_the_withdrawal(
         await expect(page.locator("#messages")).to_contain_text("This is off topic")
         message_id = await db.fetchval("SELECT max(id) FROM room_messages WHERE session_id = $1", s)
         assert (await fac.call("moderate", command="hide", message_id=message_id, reason="keep to trees"))["ok"]
-        await expect(page.locator("#notice")).to_contain_text("keep to trees")
+        await expect(page.locator("#notice")).to_have_text("A facilitator hid your message. Reason: keep to trees")
         await expect(page.locator("#messages")).not_to_contain_text("This is off topic")
         await expect(page.locator("[data-presence]")).to_have_text("2")
         await page.screenshot(path=screenshot_path("room-recall-live"), full_page=True)

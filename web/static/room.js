@@ -67,7 +67,11 @@
       gone.add("m" + e.message_id);
       var li = document.querySelector('[data-message="' + e.message_id + '"]'); if (li) li.remove();
     },
-    moderation_notice: function (e) { notify("A facilitator acted (" + e.action + "): " + (e.reason || "no reason given")); },
+    moderation_notice: function (e) {
+      var what = {hide: "hid your message", mute: "muted you for now", unmute: "unmuted you: you can post again",
+                  remove: "removed you from this session"}[e.action] || e.action;
+      notify("A facilitator " + what + (e.reason ? ". Reason: " + e.reason : "."));
+    },
     material_shared: function (e) {
       var li = el("li"); li.appendChild(el("a", e.title, {href: e.url, rel: "noopener"}));
       place(byId("materials"), li, e.seq);
