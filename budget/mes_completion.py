@@ -22,7 +22,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from budget.mes_profile import MesProfile
-from budget.mes_float import float_run, float_span
+from budget.mes_float import FloatRounds, float_rounds, float_span
 from budget.mes_rounds import MesRun, TieKey, resume, run_rounds
 
 
@@ -52,6 +52,7 @@ class Outcomes:
         self.floats_left = 0
         self.span = 16
         self.rest = 0
+        self.low: FloatRounds | None = None  # the last float run's rounds, for a span from there
 
     def at(self, endowment: Fraction) -> tuple[tuple[int, ...], float]:
         """(candidates bought in order, steps of 1 that give the same outcome: at least 1, maybe infinite)."""
@@ -63,7 +64,8 @@ class Outcomes:
         elif skip == 1:
             # Budapest 2024 needs thousands of steps of 1 forint: prove whole
             # spans of them repeat this outcome, growing the span while that works.
-            if float_span(self.profile, endowment, endowment + self.span, self.tie_key) == bought:
+            shared = float_span(self.profile, endowment, endowment + self.span, self.tie_key, self.low)
+            if shared == bought:
                 skip, self.span = self.span + 1, self.span * 2
             else:
                 self.span //= 4
@@ -71,11 +73,12 @@ class Outcomes:
 
     def _at(self, endowment: Fraction) -> tuple[tuple[int, ...], float]:
         self.runs += 1
+        self.low = None
         if self.floats_left > 0:
             self.floats_left -= 1
-            fast = float_run(self.profile, endowment, self.tie_key)
-            if fast is not None:
-                return fast, 1
+            self.low = float_rounds(self.profile, endowment, self.tie_key)
+            if self.low is not None:
+                return tuple(j for j, _ in self.low), 1
         if self.last is None:
             run = run_rounds(self.profile, endowment, self.tie_key, track=True)
         else:

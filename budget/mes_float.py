@@ -26,6 +26,7 @@ from budget.mes_rounds import TieKey
 
 U = 1e-15
 FloatArray = npt.NDArray[np.float64]
+FloatRounds = tuple[tuple[int, float], ...]  # (winner, upper bound of its rho) per round
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +123,15 @@ def float_run(profile: MesProfile, endowment: Fraction, tie_key: TieKey) -> tupl
     return None if rounds is None else tuple(j for j, _ in rounds)
 
 
-def float_span(profile: MesProfile, low: Fraction, high: Fraction, tie_key: TieKey) -> tuple[int, ...] | None:
+def float_rounds(profile: MesProfile, endowment: Fraction, tie_key: TieKey) -> FloatRounds | None:
+    """Like `float_run`, with each round's winner's rho upper bound, for `float_span`."""
+    rounds = _rounds(profile, endowment, tie_key, None)
+    return None if rounds is None else tuple(rounds)
+
+
+def float_span(
+    profile: MesProfile, low: Fraction, high: Fraction, tie_key: TieKey, at_low: FloatRounds | None = None
+) -> tuple[int, ...] | None:
     """The outcome shared by every endowment in [low, high], if floats can prove there is one.
 
     With the same purchases, a higher endowment leaves every voter at least
@@ -133,8 +142,8 @@ def float_span(profile: MesProfile, low: Fraction, high: Fraction, tie_key: TieK
     at the end, every endowment in between buys the same projects in the same
     order.
     """
-    rounds = _rounds(profile, low, tie_key, None)
-    if rounds is None or _rounds(profile, high, tie_key, tuple(rounds)) is None:
+    rounds = at_low if at_low is not None else float_rounds(profile, low, tie_key)
+    if rounds is None or _rounds(profile, high, tie_key, rounds) is None:
         return None
     return tuple(j for j, _ in rounds)
 
