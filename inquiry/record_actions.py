@@ -1,5 +1,5 @@
 """The public record of a closed session: phases with times, released questions and
-answers, recall answers, visible messages and a moderation summary.
+answers, recall answers, visible messages, a moderation summary and the ranking result.
 
 Residents appear under their display name only if they agreed when joining
 (participants.name_public); otherwise as "a resident". Nobody is named as the
@@ -12,6 +12,7 @@ from typing import Any
 
 from asyncpg import Pool
 
+from inquiry import ranking_ballots_db
 from inquiry.errors import Conflict, NotFound
 
 
@@ -40,6 +41,7 @@ async def session_record(pool: Pool, session_id: int) -> dict[str, Any]:
                       m.body, m.at
                  FROM room_messages m LEFT JOIN participants p ON p.id = m.participant_id
                 WHERE m.session_id = $1 AND m.hidden_reason IS NULL ORDER BY m.id""", session_id)
+        ranking = await ranking_ballots_db.select_result(conn, session_id)
         moderation = await conn.fetch(
             "SELECT action, count(*) AS n FROM moderation_log WHERE session_id = $1 GROUP BY action ORDER BY action",
             session_id)
@@ -51,4 +53,5 @@ async def session_record(pool: Pool, session_id: int) -> dict[str, Any]:
         "recalls": [dict(r) for r in recalls],
         "messages": [{"author": r["author"], "body": r["body"], "at": r["at"].isoformat()} for r in messages],
         "moderation": {r["action"]: r["n"] for r in moderation},
+        "ranking": ranking,  # None when no proposal was ranked
     }

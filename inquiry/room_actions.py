@@ -14,7 +14,7 @@ from typing import Any
 
 from asyncpg import Pool
 
-from inquiry import phases, room_db
+from inquiry import phases, proposals_db, ranking_ballots_actions, room_db
 from inquiry.errors import Conflict, Invalid, NotAllowed, NotFound
 from inquiry.permissions import Action, RoomRole
 from inquiry.phases import Phase, PhaseError, PhaseState
@@ -172,6 +172,9 @@ async def move(ctx: Ctx, target: Phase, expert_id: int | None, minutes: int | No
         if state.expert_id in ctx.active_experts:  # from now on no event is addressed to them
             ctx.active_experts.remove(state.expert_id)
         ctx.disconnect.extend(await room_db.select_participant_sids(conn, session.id, state.expert_id))
+    if target is Phase.CLOSED and await proposals_db.select_session_proposals(conn, session.id, active_only=True):
+        # Ballots are final at close: the ranking result is computed in the closing transaction.
+        await ranking_ballots_actions.store_result(conn, session.id)
     await ctx.emit("phase_changed", "public", phase_payload(state, experts, now))
     if target is Phase.BRIEFING and state.expert_id is not None:
         await announce_materials(ctx, state.expert_id)

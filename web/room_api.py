@@ -69,6 +69,7 @@ class SessionRecord(BaseModel):
     recalls: list[dict[str, Any]]
     messages: list[dict[str, Any]]
     moderation: dict[str, int]
+    ranking: dict[str, Any] | None = None  # the ranking result (order, pairwise table, reasons)
 
 
 @endpoint("The public record of a closed session", response=SessionRecord, auth="public")

@@ -52,3 +52,28 @@ async def test_every_acknowledged_ballot_is_counted_when_the_close_races_them(
     finally:
         for c in (*residents, fac):
             await c.close()
+
+
+async def test_the_result_is_stored_at_close_and_published_in_the_session_record(
+        server: Server, db: asyncpg.Connection) -> None:
+    cast = await make_cast(db, residents=3)
+    s = cast.session_id
+    residents = [as_(server, cast, f"r{n}") for n in range(3)]
+    fac = as_(server, cast, "facilitator")
+    try:
+        ids = [(await (await residents[n].api("POST", f"/sessions/{s}/proposals", text(t))).json())["proposal_id"]
+               for n, t in enumerate(("Trees", "Benches"))]
+        assert (await fac.api("POST", f"/sessions/{s}/advance_phase", {"key": key(), "to": "ranking"})).status == 200
+        for r in residents:
+            resp = await r.api("POST", f"/sessions/{s}/ranking/ballot", {"key": key(), "ranking": list(reversed(ids))})
+            assert resp.status == 200
+        assert (await fac.api("POST", f"/sessions/{s}/advance_phase", {"key": key(), "to": "closed"})).status == 200
+        # Nobody has read the result yet: it was computed in the closing transaction.
+        assert await db.fetchval("SELECT count(*) FROM ranking_results WHERE session_id = $1", s) == 1
+        record = await (await fac.api("GET", f"/sessions/{s}/record")).json()
+        assert record["ranking"]["order"] == [f"#{ids[1]}", f"#{ids[0]}"]
+        page = await (await residents[0].get(f"/s/{s}/record")).text()
+        assert "Ranking of the proposals" in page and page.index("Benches") < page.index("Trees", page.index("Ranking"))
+    finally:
+        for c in (*residents, fac):
+            await c.close()
