@@ -59,16 +59,17 @@ class Outcomes:
         bought, skip = self._at(endowment)
         if self.span < 2:
             self.rest += 1
-            if self.rest % 32 == 0:
-                self.span = 4  # try spans again every 32 steps
+            if self.rest % 2 == 0:
+                self.span = 8  # try spans again every other step
         elif skip == 1:
             # Budapest 2024 needs thousands of steps of 1 forint: prove whole
-            # spans of them repeat this outcome, growing the span while that works.
-            shared = float_span(self.profile, endowment, endowment + self.span, self.tie_key, self.low)
-            if shared == bought:
-                skip, self.span = self.span + 1, self.span * 2
-            else:
-                self.span //= 4
+            # spans of them repeat this outcome, doubling the span while that
+            # works and halving it, at once, while it does not.
+            while self.span >= 2:
+                if float_span(self.profile, endowment, endowment + self.span, self.tie_key, self.low) == bought:
+                    skip, self.span = self.span + 1, self.span * 2
+                    break
+                self.span //= 2
         return bought, skip
 
     def _at(self, endowment: Fraction) -> tuple[tuple[int, ...], float]:
