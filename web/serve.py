@@ -18,7 +18,8 @@ from web.migrations import MigrationError
 
 async def _run(config: Config) -> None:
     app = create_app(config)
-    runner = web.AppRunner(app, handle_signals=False)
+    # Ctrl-C waits at most 5 s for open requests and websockets (aiohttp's default is 60 s).
+    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=5.0)
     await runner.setup()
     site = web.TCPSite(runner, config.host, config.port)
     await site.start()

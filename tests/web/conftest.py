@@ -14,6 +14,11 @@ from web.app import create_app
 from web.config import Config
 
 
+# Open websockets (a browser page left on a room) would hold aiohttp's graceful
+# shutdown for its default 60 s; a test server need not wait that long.
+SHUTDOWN_SECONDS = 2.0
+
+
 @dataclass
 class Server:
     url: str
@@ -71,7 +76,7 @@ def page_text(html: str) -> str:
 async def server(db_url: str) -> AsyncIterator[Server]:
     app = create_app(Config.from_env(database_url=db_url))
     test_server = TestServer(app, host="127.0.0.1")
-    await test_server.start_server()
+    await test_server.start_server(shutdown_timeout=SHUTDOWN_SECONDS)
     try:
         yield Server(url=str(test_server.make_url("")).rstrip("/"), db_url=db_url)
     finally:

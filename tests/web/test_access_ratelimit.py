@@ -19,7 +19,7 @@ from web.config import Config
 async def another_server(db_url: str, **config: object) -> AsyncIterator[Server]:
     """A second server process on the same database (its own pool and app)."""
     test_server = TestServer(create_app(Config.from_env(database_url=db_url, **config)), host="127.0.0.1")
-    await test_server.start_server()
+    await test_server.start_server(shutdown_timeout=2.0)
     try:
         yield Server(url=str(test_server.make_url("")).rstrip("/"), db_url=db_url)
     finally:

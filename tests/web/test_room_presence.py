@@ -57,7 +57,7 @@ async def test_a_starting_process_forgets_the_connections_of_dead_ones(db_url: s
     await crashed_process(db, cast.session_id, ids[:2], "dead-host:1:x", timedelta(minutes=2))
     await crashed_process(db, cast.session_id, ids[2:], "busy-host:2:y", timedelta(seconds=3))  # alive, elsewhere
     server = TestServer(create_app(Config.from_env(database_url=db_url)), host="127.0.0.1")
-    await server.start_server()
+    await server.start_server(shutdown_timeout=2.0)
     try:
         left = await db.fetch("SELECT participant_id FROM room_connections ORDER BY participant_id")
         assert [r["participant_id"] for r in left] == ids[2:]

@@ -21,7 +21,7 @@ async def two_servers(db_url: str) -> AsyncIterator[tuple[str, str]]:
     servers = [TestServer(create_app(Config.from_env(database_url=db_url, redis_url=REDIS)), host="127.0.0.1")
                for _ in range(2)]
     for s in servers:
-        await s.start_server()
+        await s.start_server(shutdown_timeout=2.0)
     try:
         yield tuple(str(s.make_url("")).rstrip("/") for s in servers)  # type: ignore[misc]
     finally:

@@ -51,7 +51,7 @@ async def server_b(pg_admin_url: str, template_db: str) -> AsyncIterator[Server]
     await admin.execute(f"CREATE DATABASE {name} TEMPLATE {template_db}")
     url = with_database(pg_admin_url, name)
     test_server = TestServer(create_app(Config.from_env(database_url=url)), host="127.0.0.1")
-    await test_server.start_server()
+    await test_server.start_server(shutdown_timeout=2.0)
     try:
         yield Server(url=str(test_server.make_url("")).rstrip("/"), db_url=url)
     finally:
