@@ -41,6 +41,7 @@ class RoomSnapshot:
     recalls: list[dict[str, Any]] = field(default_factory=list)
     recall_question: dict[str, Any] | None = None
     people: list[dict[str, Any]] = field(default_factory=list)
+    inquiry_id: int | None = None
 
 
 async def _messages(conn: Connection, session_id: int, actor: Actor) -> list[dict[str, Any]]:
@@ -77,7 +78,7 @@ async def snapshot(pool: Pool, session_id: int, who: Who) -> RoomSnapshot:
         experts = await room_db.select_session_experts(conn, session_id)
         snap = RoomSnapshot(actor, session_id, session.title,
                             phase_payload(session.state, experts, datetime.now(UTC)), session.last_seq,
-                            session.slow_mode_seconds, experts)
+                            session.slow_mode_seconds, experts, inquiry_id=session.inquiry_id)
         if actor.role is RoomRole.WITHDRAWN and actor.participant_id is not None:
             recall = await recall_actions.open_recall_for(conn, session_id, actor.participant_id)
             if recall is None:
