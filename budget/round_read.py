@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, fields
 
 from asyncpg import Pool
 
 from budget import round_db
-from budget.rounds import RoundConfig, State
+from budget.rounds import State
 from inquiry.errors import NotFound
 
 
 @dataclass(frozen=True, slots=True)
-class RoundStatus:
-    id: int
-    inquiry_id: int
-    inquiry_title: str
-    state: State
-    config: RoundConfig
-    frozen_hash: str | None
-    opens_at: datetime | None
-    closes_at: datetime
-    turnout: int | None  # None while a draft
-    cancel_reason: str | None
+class RoundStatus(round_db.RoundRow):
+    """A round as pages show it: its row and its turnout (`None` while a draft or in lists)."""
+
+    turnout: int | None = None
+
+
+def _status(row: round_db.RoundRow, turnout: int | None) -> RoundStatus:
+    return RoundStatus(**{f.name: getattr(row, f.name) for f in fields(row)}, turnout=turnout)
 
 
 async def round_status(pool: Pool, round_id: int) -> RoundStatus:
@@ -32,15 +28,13 @@ async def round_status(pool: Pool, round_id: int) -> RoundStatus:
         if found is None:
             raise NotFound("There is no such round.")
         turnout = None if found.state is State.DRAFT else await round_db.select_turnout(conn, round_id)
-    return RoundStatus(found.id, found.inquiry_id, found.inquiry_title, found.state, found.config,
-                       found.frozen_hash, found.opens_at, found.closes_at, turnout, found.cancel_reason)
+    return _status(found, turnout)
 
 
 async def list_rounds(pool: Pool) -> list[RoundStatus]:
     async with pool.acquire() as conn:
         rows = await round_db.select_rounds(conn)
-    return [RoundStatus(r.id, r.inquiry_id, r.inquiry_title, r.state, r.config, r.frozen_hash, r.opens_at,
-                        r.closes_at, None, r.cancel_reason) for r in rows]
+    return [_status(r, None) for r in rows]
 
 
 async def inquiry_choices(pool: Pool) -> list[tuple[int, str, str]]:
