@@ -21,6 +21,15 @@ def exact(value: Fraction | int) -> str:
     return format_amount(Fraction(value))
 
 
+def readable(amount: str) -> str:
+    """An `exact` amount for a sentence: "19386815" -> "19,386,815", "7/3" -> "about 2.33"."""
+    if "/" in amount:
+        return f"about {float(Fraction(amount)):,.2f}"
+    whole, dot, decimals = amount.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-') or 0):,}{dot}{decimals}"
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """Funded project ids in selection order, and one explanation per project."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from budget.election import Election
-from budget.explain import Explanation, Outcome, exact
+from budget.explain import Explanation, Outcome, exact, readable
 from budget.tiebreak import TieOrder
 
 
@@ -95,13 +95,14 @@ def _text(note: Explanation) -> str:
     rank, score, reason = note["rank"], note["score"], note.get("reason")
     if note["status"] == "funded":
         text = f"Funded at step {note['step']}: ranked {rank} by satisfaction per unit of cost ({score}); "
-        text += f"{note['remaining_after']} left afterwards."
+        text += f"{readable(str(note['remaining_after']))} left afterwards."
     elif reason == "below_threshold":
         text = f"Not funded: its support ({note['support']}) is below the threshold of {note['threshold']}."
     elif reason == "stopped":
         text = f"Not funded: counting stopped at {note['stopped_at']}, the first project that did not fit."
     else:
-        text = f"Not funded: at its turn (rank {rank}) it cost {note['cost']} but only {note['remaining']} was left."
+        text = (f"Not funded: at its turn (rank {rank}) it cost {readable(str(note['cost']))} "
+                f"but only {readable(str(note['remaining']))} was left.")
     tie = note.get("tie")
     if isinstance(tie, dict) and "ahead_of" in tie:
         text += f" Tied with {tie['ahead_of']['project']}, placed ahead by {tie['ahead_of']['by']}."

@@ -18,7 +18,7 @@ from itertools import chain
 from fractions import Fraction
 
 from budget.election import Election, VoteType
-from budget.explain import Explanation, Outcome, exact
+from budget.explain import Explanation, Outcome, exact, readable
 from budget.satisfaction import project_index
 from budget.tiebreak import TieBreak, TieOrder
 
@@ -163,7 +163,7 @@ def _funded(
     if len(tied) > 1:
         note["tie"] = {"tied_with": sorted(ids[j] for j in tied if j != winner)}
     share = "nobody supports it" if load is None else f"its {votes} supporters each end with load {float(load):.2f}"
-    note["text"] = f"Funded at step {step}: {share}; {exact(remaining)} left afterwards."
+    note["text"] = f"Funded at step {step}: {share}; {readable(exact(remaining))} left afterwards."
     return note
 
 
