@@ -34,6 +34,8 @@ Every explanation has `"text"`: one sentence a resident can read.
 
 from __future__ import annotations
 
+import math
+
 from fractions import Fraction
 
 from budget.election import Election
@@ -109,13 +111,23 @@ def _shares(p: Purchase, price: Fraction) -> list[dict[str, object]]:
     return shown
 
 
+def _floor2(value: Fraction) -> float:
+    """Rounded down to 2 decimals, so "100%" or "at most" is never claimed by rounding up."""
+    return math.floor(value * 100) / 100
+
+
+def _at_most(cost: Fraction) -> str:
+    """A cost bound for a sentence: whole units when exact, else cents rounded down."""
+    return f"{_floor2(cost):,.2f}" if cost != math.floor(cost) else f"{math.floor(cost):,}"
+
+
 def _not_funded(profile: MesProfile, best: Closest, watch: Watch, j: int, offset: int) -> Explanation:
     cand = profile.candidates[j]
     step = best.step + offset
     went = watch.money_went_to(j)
     out: Explanation = {
         "status": "not_funded", "reason": "ran_out", "cost": exact(cand.cost),
-        "closest_step": step, "coverage_percent_approx": round(100 * float(best.cover / cand.cost), 2),
+        "closest_step": step, "coverage_percent_approx": _floor2(100 * best.cover / cand.cost),
         "max_cost": None if best.max_cost is None else exact(best.max_cost),
         "more_supporters": best.more_supporters,
         "unaffordable_from_step": watch.unaffordable_from.get(j, best.step) + offset,
@@ -125,7 +137,7 @@ def _not_funded(profile: MesProfile, best: Closest, watch: Watch, j: int, offset
     out["text"] = (
         f"Not funded: at best (step {step}) its supporters could pay {out['coverage_percent_approx']}% of its cost "
         f"at the price the winner asked; it needed about {best.more_supporters} more supporters"
-        + (f" or a cost of at most {float(best.max_cost):,.0f}" if best.max_cost is not None else "")
+        + (f" or a cost of at most {_at_most(best.max_cost)}" if best.max_cost is not None else "")
         + (f"; its supporters' money went mostly to {where}." if where else ".")
     )
     return out
