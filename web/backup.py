@@ -54,6 +54,14 @@ def row_counts(db: Database) -> dict[str, int]:
     return {name: int(n) for name, n in pairs}
 
 
+def other_connections(db: Database) -> int:
+    """Sessions of other programs (a running `oxpecker serve`) on this database."""
+    out = _run([db.tool("psql"), "-X", "-q", "-A", "-t", "-d", db.url, "-c",
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"])
+    return int(out.decode().strip() or 0)
+
+
 def _check_backup_file(path: Path) -> None:
     if not path.exists():
         raise BackupError(f"{path} does not exist.")
@@ -98,6 +106,11 @@ def restore(config: Config, path: Path, yes: bool) -> int:
             # Turn the backup into SQL first: a damaged file is found before anything is dropped.
             script = _run([db.tool("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(path)])
             # Migration bookkeeping alone is not data: `oxpecker migrate` or a first `serve` writes it.
+            busy = other_connections(db)
+            if busy:
+                say(f"oxpecker: {busy} other connection(s) use this database, probably a running "
+                    "`oxpecker serve`. Stop it first, then restore.")
+                return 1
             existing = {t: n for t, n in row_counts(db).items() if n and t != "schema_migrations"}
             if existing and not yes:
                 say(f"oxpecker: the database already holds data ({sum(existing.values())} rows in "

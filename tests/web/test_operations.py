@@ -227,3 +227,22 @@ async def test_kill_9_then_restart_reuses_the_orphaned_postgres_and_keeps_the_da
     while postgres_processes(data) and time.monotonic() < deadline:
         await asyncio.sleep(0.2)
     assert postgres_processes(data) == [], "SIGINT must stop the embedded PostgreSQL of this data folder"
+
+
+async def test_restore_refuses_while_a_server_uses_the_database(server: Server, db: asyncpg.Connection,
+                                                                  folder: Path) -> None:
+    env = {**operator_env(), "DATABASE_URL": server.db_url}
+    backup = folder / "copy.backup"
+    made = subprocess.run([OXPECKER, "backup", str(backup)], env=env, capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    c = server.client()
+    try:
+        assert (await c.get("/healthz")).status == 200            # the running server holds a pooled connection
+        before = await db.fetchval("SELECT count(*) FROM audit_log")
+        refused = subprocess.run([OXPECKER, "restore", "--yes", str(backup)], env=env, capture_output=True,
+                                 text=True, timeout=120)
+        assert refused.returncode == 1
+        assert "Stop it first" in refused.stderr + refused.stdout
+        assert await db.fetchval("SELECT count(*) FROM audit_log") == before
+    finally:
+        await c.close()
