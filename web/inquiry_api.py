@@ -44,6 +44,7 @@ class InquiryChange(BaseModel):
     currency: str | None = Field(default=None, pattern=r"^[A-Za-z]{3}$")
     languages: list[str] | None = Field(default=None, min_length=1, max_length=10)
     timezone: str | None = None
+    version: str | None = Field(default=None, description="the `version` you read; a change made since is refused (409)")
 
 
 class InquiryOut(BaseModel):
@@ -58,6 +59,7 @@ class InquiryOut(BaseModel):
     created_by: int
     created_at: datetime
     facilitator_ids: list[int] | None = None
+    version: str
 
     @classmethod
     def of(cls, inquiry: Inquiry, facilitators: list[Staff] | None = None) -> InquiryOut:
@@ -65,7 +67,8 @@ class InquiryOut(BaseModel):
                    description=inquiry.description, fund_minor=inquiry.fund_minor,
                    currency=inquiry.currency, languages=inquiry.languages, timezone=inquiry.timezone,
                    created_by=inquiry.created_by, created_at=inquiry.created_at,
-                   facilitator_ids=None if facilitators is None else [f.id for f in facilitators])
+                   facilitator_ids=None if facilitators is None else [f.id for f in facilitators],
+                   version=inquiry.version())
 
 
 class SessionCreate(BaseModel):
@@ -136,8 +139,10 @@ async def get_inquiry(request: web.Request) -> InquiryOut:
 @endpoint("Change an inquiry's settings (convenors); only the fields given change",
           body=InquiryChange, response=InquiryOut)
 async def patch_inquiry(request: web.Request, body: InquiryChange) -> InquiryOut:
+    changes = body.model_dump(exclude_unset=True)
+    expected = changes.pop("version", None)
     inquiry = await actions.update_inquiry(request.app[POOL], require_staff(request), _id(request, "inquiry_id"),
-                                           body.model_dump(exclude_unset=True))
+                                           changes, expected_version=expected)
     return InquiryOut.of(inquiry)
 
 

@@ -72,6 +72,16 @@ async def test_patch_that_changes_nothing_writes_no_audit_entry(convenor: Client
     assert await db.fetchval("SELECT count(*) FROM audit_log") == 1
 
 
+async def test_patch_based_on_a_stale_version_is_refused_and_changes_nothing(convenor: Client) -> None:
+    read = await (await convenor.api("POST", "/inquiries", NEW)).json()
+    first = await convenor.api("PATCH", f"/inquiries/{read['id']}", {"title": "Greener", "version": read["version"]})
+    assert first.status == 200
+    stale = await convenor.api("PATCH", f"/inquiries/{read['id']}", {"fund_minor": 1, "version": read["version"]})
+    assert stale.status == 409 and "Someone else changed this inquiry" in (await stale.json())["error"]
+    now = await (await convenor.api("GET", f"/inquiries/{read['id']}")).json()
+    assert (now["title"], now["fund_minor"]) == ("Greener", NEW["fund_minor"])
+
+
 async def test_sessions_are_added_listed_in_start_order_and_audited(convenor: Client) -> None:
     inquiry = await (await convenor.api("POST", "/inquiries", NEW)).json()
     later = (datetime.now(UTC) + timedelta(days=14)).isoformat()
