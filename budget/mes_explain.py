@@ -136,7 +136,8 @@ def _not_funded(profile: MesProfile, best: Closest, watch: Watch, j: int, offset
     where = ", ".join(str(w["project"]) for w in went[:3])
     out["text"] = (
         f"Not funded: at best (step {step}) its supporters could pay {out['coverage_percent_approx']}% of its cost "
-        f"at the price the winner asked; it needed about {best.more_supporters} more supporters"
+        f"at the price the winner asked; it needed about {best.more_supporters} more "
+        f"supporter{'' if best.more_supporters == 1 else 's'}"
         + (f" or a cost of at most {_at_most(best.max_cost)}" if best.max_cost is not None else "")
         + (f"; its supporters' money went mostly to {where}." if where else ".")
     )
