@@ -39,6 +39,7 @@ class JoinedOut(BaseModel):
 
 
 class ParticipantOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     id: int
     inquiry_id: int
     role: str
@@ -92,8 +93,7 @@ def link_endpoint(kind: CodeKind, summary: str) -> Handler:
 @endpoint("The participant this device belongs to", response=ParticipantOut, auth="participant")
 async def me(request: web.Request) -> ParticipantOut:
     p = require_participant(request)
-    return ParticipantOut(id=p.id, inquiry_id=p.inquiry_id, role=p.role, session_id=p.session_id,
-                          display_name=p.display_name, name_public=p.name_public)
+    return ParticipantOut.model_validate(p)
 
 
 def setup(app: web.Application) -> None:

@@ -13,6 +13,7 @@ from inquiry import access_staff_actions as manage
 from inquiry.access import AccessCode, CodeKind, CodeRequest, LinkRequest
 from inquiry.access_people_db import Member
 from inquiry.tokens import format_code
+from web.access_api import ParticipantOut
 from web.access_staff_views import code_url, int_id, site_url
 from web.api import API_PREFIX, endpoint
 from web.identity import require_staff
@@ -54,13 +55,7 @@ class CodeOut(BaseModel):
     url: str | None = Field(description="The join link; for expert/observer links only when just created")
 
 
-class MemberOut(BaseModel):
-    id: int
-    inquiry_id: int
-    role: str
-    session_id: int | None
-    display_name: str
-    name_public: bool
+class MemberOut(ParticipantOut):
     code_label: str | None
     live_devices: int
     removed_at: datetime | None
@@ -89,9 +84,7 @@ def code_out(request: web.Request, code: AccessCode, secret: str | None = None) 
 
 
 def member_out(m: Member) -> MemberOut:
-    return MemberOut(id=m.id, inquiry_id=m.inquiry_id, role=m.role, session_id=m.session_id,
-                     display_name=m.display_name, name_public=m.name_public, code_label=m.code_label,
-                     live_devices=m.live_devices, removed_at=m.removed_at, created_at=m.created_at)
+    return MemberOut.model_validate(m)
 
 
 @endpoint("The inquiry's codes and links, newest first", response=CodeOut)

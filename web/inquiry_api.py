@@ -63,12 +63,10 @@ class InquiryOut(BaseModel):
 
     @classmethod
     def of(cls, inquiry: Inquiry, facilitators: list[Staff] | None = None) -> InquiryOut:
-        return cls(id=inquiry.id, title=inquiry.title, question=inquiry.question,
-                   description=inquiry.description, fund_minor=inquiry.fund_minor,
-                   currency=inquiry.currency, languages=inquiry.languages, timezone=inquiry.timezone,
-                   created_by=inquiry.created_by, created_at=inquiry.created_at,
-                   facilitator_ids=None if facilitators is None else [f.id for f in facilitators],
-                   version=inquiry.version())
+        derived = {"version", "facilitator_ids"}
+        fields = {name: getattr(inquiry, name) for name in cls.model_fields if name not in derived}
+        return cls(**fields, version=inquiry.version(),
+                   facilitator_ids=None if facilitators is None else [f.id for f in facilitators])
 
 
 class SessionCreate(BaseModel):
