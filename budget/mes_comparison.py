@@ -9,7 +9,6 @@ prefer the Method of Equal Shares' outcome, 873 greedy's, so MES stands.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,7 +33,7 @@ def compare(election: Election, ours: Sequence[str], greedy: Sequence[str]) -> C
     mine, theirs = set(ours), set(greedy)
     prefer_ours = prefer_greedy = 0
     # Identical ballots decide alike: Wroclaw 2015's 131,778 ballots are 197 distinct ones.
-    for projects, voters in Counter(b.projects for b in election.ballots).items():
+    for (projects, _), voters in election.ballot_counts().items():
         approved = set(projects)
         a, b = len(approved & mine), len(approved & theirs)
         if a > b:

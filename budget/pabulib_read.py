@@ -16,14 +16,22 @@ from pathlib import Path
 
 from budget.election import Election, VoteType
 from budget.pabulib_error import PabulibError, parse_amount
+from budget.pabulib_fast import read_fast
 from budget.pabulib_sections import Rows, read_ballots, read_projects
 
 SECTIONS = ("meta", "projects", "votes")
 
 
 def read_pabulib(path: str | Path) -> Election:
-    """Read the Pabulib file at `path`."""
+    """Read the Pabulib file at `path`.
+
+    A plain VOTES section is counted by content and its ballots built only
+    when asked for (`budget.pabulib_fast`); any other file is read line by line.
+    """
     data = Path(path).read_bytes()
+    fast = read_fast(data, parse_pabulib)
+    if fast is not None:
+        return fast
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from operator import itemgetter
 
-from budget.election import Ballot, Project, VoteType
+from budget.election import Ballot, BallotKey, Project, VoteType
 from budget.pabulib_error import PabulibError, parse_amount
 
 Rows = list[tuple[int, list[str]]]
@@ -55,41 +56,83 @@ def read_projects(line: int, columns: list[str], rows: Rows) -> tuple[Project, .
     return tuple(projects)
 
 
+@dataclass(frozen=True, slots=True)
+class VoteColumns:
+    """Where a VOTES header puts the columns a ballot is read from."""
+
+    vote: int
+    points: int | None  # set when the vote type carries points
+    voter_id: int | None
+    others: tuple[int, ...]  # kept as `Ballot.extra`
+
+    @classmethod
+    def of(cls, line: int, columns: list[str], vote_type: VoteType) -> VoteColumns:
+        vote = _column(columns, "vote", line, "VOTES")
+        points = columns.index("points") if "points" in columns else None
+        if vote_type in POINTS_TYPES and points is None:
+            raise PabulibError(line, f"{vote_type} VOTES header has no points column")
+        return cls(
+            vote=vote,
+            points=points if vote_type in POINTS_TYPES else None,
+            voter_id=columns.index("voter_id") if "voter_id" in columns else None,
+            others=tuple(i for i, c in enumerate(columns) if c not in VOTE_KEYS),
+        )
+
+
+class Contents:
+    """A ballot's content (project ids, points) from its vote and points fields.
+
+    Project ids are interned to the PROJECTS strings: every ballot shares
+    them (131,778 Wroclaw ballots would otherwise hold their own copies).
+    Both readers use it, so a ballot means the same whichever read it.
+    """
+
+    def __init__(self, projects: tuple[Project, ...], vote_type: VoteType) -> None:
+        self.known = {p.id: p.id for p in projects}
+        self.lookup = self.known.__getitem__
+        self.with_points = vote_type in POINTS_TYPES
+
+    def __call__(self, vote: str, points: str, number: int) -> BallotKey:
+        try:
+            # Fast path: a clean comma list of known ids (all 14 shared files).
+            ids = tuple(map(self.lookup, vote.split(","))) if vote else ()
+        except KeyError:
+            ids = _ids(vote, self.known, number)
+        if self.with_points:
+            return ids, _points(points.strip(), ids, number)
+        if len(ids) > 1 and len(set(ids)) != len(ids):
+            ids = tuple(dict.fromkeys(ids))
+        return ids, None
+
+    def many(self, votes: list[str], points: list[str] | None, number: int) -> list[BallotKey]:
+        """`self(vote, point, number)` for each pair, in bulk for ballots without points."""
+        if self.with_points or points is not None:
+            return [self(v, p, number) for v, p in zip(votes, points or [""] * len(votes))]
+        lookup = self.lookup
+        try:
+            lists = [tuple(map(lookup, v.split(","))) if v else () for v in votes]
+        except KeyError:
+            return [self(v, "", number) for v in votes]
+        return [(ids if len(ids) < 2 or len(set(ids)) == len(ids) else tuple(dict.fromkeys(ids)), None)
+                for ids in lists]
+
+
 def read_ballots(
     line: int, columns: list[str], rows: Rows, projects: tuple[Project, ...], vote_type: VoteType
 ) -> tuple[Ballot, ...]:
-    """Ballots in file order, their project ids interned to the PROJECTS ones."""
-    vote_at = _column(columns, "vote", line, "VOTES")
-    id_at = columns.index("voter_id") if "voter_id" in columns else None
-    with_points = vote_type in POINTS_TYPES
-    points_at = columns.index("points") if "points" in columns else None
-    if with_points and points_at is None:
-        raise PabulibError(line, f"{vote_type} VOTES header has no points column")
-    others = [i for i, c in enumerate(columns) if c not in VOTE_KEYS]
-    pick_extra = _picker(others)
-    # Interning: every ballot shares the PROJECTS strings (131,778 Wroclaw
-    # ballots would otherwise hold their own copies).
-    lookup = {p.id: p.id for p in projects}.__getitem__
+    """Ballots in file order."""
+    at = VoteColumns.of(line, columns, vote_type)
+    content = Contents(projects, vote_type)
+    pick_extra = _picker(list(at.others))
     width = len(columns)
     ballots: list[Ballot] = []
     append = ballots.append
     for number, row in rows:
         if len(row) != width:
             row = _fit(row, width, number)
-        field = row[vote_at]
-        try:
-            # Fast path: a clean comma list of known ids (all 14 shared files).
-            ids = tuple(map(lookup, field.split(","))) if field else ()
-        except KeyError:
-            ids = _ids(field, {p.id: p.id for p in projects}, number)
-        voter = row[id_at].strip() if id_at is not None else ""
-        if with_points:
-            raw_points = row[points_at].strip() if points_at is not None else ""
-            append(Ballot(ids, _points(raw_points, ids, number), voter, pick_extra(row)))
-        else:
-            if len(ids) > 1 and len(set(ids)) != len(ids):
-                ids = tuple(dict.fromkeys(ids))
-            append(Ballot(ids, None, voter, pick_extra(row)))
+        ids, points = content(row[at.vote], "" if at.points is None else row[at.points], number)
+        voter = row[at.voter_id].strip() if at.voter_id is not None else ""
+        append(Ballot(ids, points, voter, pick_extra(row)))
     return tuple(ballots)
 
 

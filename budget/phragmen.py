@@ -87,7 +87,9 @@ class _Loads:
 
 def _loads(election: Election) -> tuple[_Loads, list[int]]:
     index = project_index(election)
-    counts = Counter(b.projects for b in election.ballots)
+    counts: Counter[tuple[str, ...]] = Counter()
+    for (ballot, _), times in election.ballot_counts().items():
+        counts[ballot] += times
     groups_of: list[list[int]] = [[] for _ in election.projects]
     supporters = [0] * len(election.projects)
     projects_of: list[tuple[int, ...]] = []

@@ -16,8 +16,6 @@ still "on the ballot", as in pabutools.
 
 from __future__ import annotations
 
-import gc
-from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
@@ -46,22 +44,6 @@ ALLOWED: dict[Satisfaction, frozenset[VoteType]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Utilities:
-    """Per-ballot utilities under one satisfaction.
-
-    `ballots[v]` lists (project index, utility) for every project on ballot v,
-    project indexes being positions in `election.projects`; empty ballots stay
-    (they are voters). `supporters[j]` counts the ballots naming project j and
-    `totals[j]` sums its utilities.
-    """
-
-    satisfaction: Satisfaction
-    ballots: tuple[tuple[tuple[int, Utility], ...], ...]
-    supporters: tuple[int, ...]
-    totals: tuple[Utility, ...]
-
-
 def project_index(election: Election) -> dict[str, int]:
     """Project id -> position in `election.projects`."""
     return {p.id: i for i, p in enumerate(election.projects)}
@@ -80,37 +62,10 @@ def supporter_counts(election: Election) -> tuple[int, ...]:
     """How many ballots name each project (any vote type)."""
     index = project_index(election)
     counts = [0] * len(election.projects)
-    for ballot in election.ballots:
-        for pid in ballot.projects:
-            counts[index[pid]] += 1
+    for (projects, _), times in election.ballot_counts().items():
+        for pid in projects:
+            counts[index[pid]] += times
     return tuple(counts)
-
-
-def utilities(election: Election, satisfaction: Satisfaction) -> Utilities:
-    """Each ballot's utilities under `satisfaction` (see the module docstring)."""
-    check_satisfaction(election, satisfaction)
-    index = project_index(election)
-    # Integral costs as ints: int arithmetic is ~10x faster than Fraction.
-    cost_utility: list[Utility] = [
-        int(p.cost) if p.cost.denominator == 1 else p.cost for p in election.projects
-    ]
-    # Equal ballots share one row: Wroclaw's 131,778 choose-1 ballots have
-    # 198 distinct contents, and rows are built once per content.
-    memo: dict[object, tuple[tuple[int, Utility], ...]] = {}
-    rows: list[tuple[tuple[int, Utility], ...]] = []
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        for ballot in election.ballots:
-            key = (ballot.projects, ballot.points)
-            row = memo.get(key)
-            if row is None:
-                row = memo[key] = _row(ballot, satisfaction, index, cost_utility)
-            rows.append(row)
-    finally:
-        if paused:
-            gc.enable()
-    return Utilities(satisfaction, tuple(rows), *_sums(rows, len(cost_utility)))
 
 
 def _row(
@@ -147,7 +102,7 @@ def project_totals(election: Election, satisfaction: Satisfaction) -> Totals:
     cost_utility: list[Utility] = [
         int(p.cost) if p.cost.denominator == 1 else p.cost for p in election.projects
     ]
-    counts = Counter((b.projects, b.points) for b in election.ballots)
+    counts = election.ballot_counts()
     supporters = [0] * len(index)
     totals: list[Utility] = [0] * len(index)
     for (projects, points), times in counts.items():
@@ -156,17 +111,3 @@ def project_totals(election: Election, satisfaction: Satisfaction) -> Totals:
             supporters[j] += times
             totals[j] += u * times
     return Totals(satisfaction, tuple(supporters), tuple(totals))
-
-
-def _sums(
-    rows: list[tuple[tuple[int, Utility], ...]], n: int
-) -> tuple[tuple[int, ...], tuple[Utility, ...]]:
-    supporters = [0] * n
-    totals: list[Utility] = [0] * n
-    # Shared rows (see `utilities`) are summed once, times their count.
-    distinct = {id(row): row for row in rows}
-    for key, times in Counter(map(id, rows)).items():
-        for j, u in distinct[key]:
-            supporters[j] += times
-            totals[j] += u * times
-    return tuple(supporters), tuple(totals)
