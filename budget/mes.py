@@ -30,7 +30,8 @@ from budget.mes_comparison import Comparison, compare
 from budget.mes_completion import Completion, add1, add1_exhaustive
 from budget.mes_explain import explain_run
 from budget.mes_profile import MesProfile, build_profile
-from budget.mes_rounds import MesRun, run_rounds
+from budget.mes_float import float_run
+from budget.mes_rounds import MesRun, TieKey, run_rounds
 from budget.satisfaction import Satisfaction
 from budget.tiebreak import TieBreak, TieOrder
 
@@ -73,9 +74,17 @@ def method_of_equal_shares(
     """Run MES with the given options (module docstring); `explain=False` skips explanations."""
     profile = build_profile(election, satisfaction)
     order = TieOrder.of(election, tie_break)
-    run, runs = _complete(election, profile, order, completion)
-    selected = profile.free + tuple(profile.candidates[p.candidate].id for p in run.purchases)
-    explanations = explain_run(election, profile, order, run) if explain else {}
+    endowment, runs, key = _complete(election, profile, order, completion)
+    # Without explanations only the projects bought matter, and a float run
+    # with error bounds names them when it can prove it (`budget.mes_float`;
+    # Praga-Poludnie cardinality: 0.03 s against 0.14 s for the exact run).
+    bought = float_run(profile, endowment, key) if not explain and profile.voters else None
+    run: MesRun | None = None
+    if bought is None:
+        run = run_rounds(profile, endowment, key) if profile.voters else MesRun(Fraction(0), ())
+        bought = tuple(p.candidate for p in run.purchases)
+    selected = profile.free + tuple(profile.candidates[j].id for j in bought)
+    explanations = explain_run(election, profile, order, run) if explain and run is not None else {}
     outcome = Outcome(selected, explanations)
     if then_greedy and not _exhaustive(election, selected):
         outcome = _merge(outcome, greedy_completion(election, selected, satisfaction, tie_break))
@@ -85,22 +94,26 @@ def method_of_equal_shares(
         result = compare(election, outcome.selected, rival.selected)
         if result.greedy_wins:
             outcome = Outcome(rival.selected, {**rival.explanations} if explain else {})
-    return MesResult(outcome, selected, run.endowment, runs, result)
+    return MesResult(outcome, selected, endowment if profile.voters else Fraction(0), runs + 1, result)
 
 
-def _complete(election: Election, profile: MesProfile, order: TieOrder, completion: Completion) -> tuple[MesRun, int]:
+def _complete(
+    election: Election, profile: MesProfile, order: TieOrder, completion: Completion
+) -> tuple[Fraction, int, TieKey]:
+    """The endowment the completion settles on, the runs it took, and the tie key of the runs."""
+
     def key(j: int) -> int:
         return order.rank[profile.candidates[j].index]
 
     if profile.voters == 0:
-        return MesRun(Fraction(0), ()), 0  # pabutools: no ballots, nothing funded
+        return Fraction(0), 0, key  # pabutools: no ballots, nothing funded
     endowment, runs = profile.budget / profile.voters, 0
     if completion is Completion.ADD1_EXHAUSTIVE:
         endowment, runs = add1_exhaustive(profile, key)
     elif completion is Completion.ADD1:
         everything = sum((p.cost for p in election.projects), Fraction(0)) <= election.budget
         endowment, runs = add1(profile, key, everything)
-    return run_rounds(profile, endowment, key), runs + 1
+    return endowment, runs, key
 
 
 def _exhaustive(election: Election, selected: tuple[str, ...]) -> bool:

@@ -20,13 +20,16 @@ from collections.abc import Callable
 
 import numpy as np
 
-from budget.election import BallotKey, Election, LazyBallots
+import numpy.typing as npt
+
+from budget.election import BallotKey, BallotTable, Election, IntArray, LazyBallots
 from budget.pabulib_error import PabulibError
 from budget.pabulib_sections import Contents, VoteColumns
 
 BOM = b"\xef\xbb\xbf"
 SPELLINGS = (b"VOTES", b"votes", b"Votes")
-SEMICOLON, NEWLINE = ord(";"), ord("\n")
+SEMICOLON, NEWLINE, COMMA = ord(";"), ord("\n"), ord(",")
+Bytes = npt.NDArray[np.uint8]
 
 
 def read_fast(data: bytes, parse_text: Callable[[str], Election]) -> Election | None:
@@ -35,29 +38,32 @@ def read_fast(data: bytes, parse_text: Callable[[str], Election]) -> Election | 
     found = _votes_section(data)
     if found is None:
         return None
-    head_end, body = found
+    head_end, body, end = found
     try:
         # META, PROJECTS and the VOTES header, parsed by the full reader (the
         # line numbers of its errors are the file's).
         head = parse_text(data[:head_end].decode("utf-8"))
     except UnicodeDecodeError:
         return None
-    counts = _count(body, head)
-    if counts is None:
+    table = _count(body, end, head)
+    if table is None:
         return None
-    length = sum(counts.values())
+    length = int(table.count.sum())
 
     def build() -> tuple:  # type: ignore[type-arg]
         return tuple(parse_text(data.decode("utf-8")).ballots)
 
-    return dataclasses.replace(head, ballots=LazyBallots(counts, length, build))
+    return dataclasses.replace(head, ballots=LazyBallots(table, length, build))
 
 
-def _votes_section(data: bytes) -> tuple[int, bytes] | None:
-    """(end of the VOTES header line, the lines after it) when VOTES is the last section and plain."""
-    at = max(data.rfind(b"\n" + s) for s in SPELLINGS)
-    if at < 0:
+def _votes_section(data: bytes) -> tuple[int, bytes, bytes] | None:
+    """(end of the VOTES header line, the lines after it, their line end) when VOTES is plain."""
+    # The first VOTES line: a later one, or one inside a quoted PROJECTS
+    # field, makes the head or the body fail the checks, and the full reader runs.
+    found = [at for at in (data.find(b"\n" + s) for s in SPELLINGS) if at >= 0]
+    if not found:
         return None
+    at = min(found)
     name_end = data.find(b"\n", at + 1)
     header_end = data.find(b"\n", name_end + 1) if name_end >= 0 else -1
     if header_end < 0:
@@ -67,30 +73,36 @@ def _votes_section(data: bytes) -> tuple[int, bytes] | None:
     if name != b"votes" or not header:
         return None
     body = data[header_end + 1 :]
-    if b"\r" in body:
-        body = body.replace(b"\r\n", b"\n")
-    body = body.rstrip(b"\n") + b"\n"
-    if b'"' in body or b"\r" in body or b"\n\n" in body or body == b"\n":
+    end = b"\r\n" if data[name_end - 1 : name_end] == b"\r" else b"\n"
+    body = body.rstrip(b"\r\n") + end
+    if b'"' in body or end + end in body or body == end:
         return None
     if not body.isascii():
         try:
             body.decode("utf-8")
         except UnicodeDecodeError:
             return None
-    return header_end + 1, body
+    return header_end + 1, body, end
 
 
-def _count(body: bytes, head: Election) -> dict[BallotKey, int] | None:
-    """Ballots per content, or None if some line is not `width` plain fields or some content is wrong."""
+def _count(body: bytes, end: bytes, head: Election) -> BallotTable | None:
+    """The ballots grouped by content, or None if some line is not plain or some content is wrong.
+
+    `end` is the line end (CRLF or LF); a line is plain when it has exactly
+    as many `;`-separated fields as the header.
+    """
     columns = list(head.vote_columns)
     at = VoteColumns.of(0, columns, head.vote_type)
     width = len(columns)
     text = np.frombuffer(body, dtype=np.uint8)
-    stops = np.flatnonzero((text == SEMICOLON) | (text == NEWLINE))
+    line_end = end[0]  # "\r" of CRLF: each "\n" must follow one, which the count checks
+    stops = np.flatnonzero((text == SEMICOLON) | (text == line_end))
     if len(stops) % width:
         return None
     stops = stops.reshape(-1, width)
-    if not (text[stops[:, -1]] == NEWLINE).all() or not (text[stops[:, :-1]] == SEMICOLON).all():
+    if not (text[stops[:, -1]] == line_end).all() or not (text[stops[:, :-1]] == SEMICOLON).all():
+        return None
+    if len(end) == 2 and (body.count(b"\n") != len(stops) or not (text[stops[:, -1] + 1] == NEWLINE).all()):
         return None
     # The fields from the vote column to the points column (or just the vote
     # column), gathered into one buffer, one line per ballot.
@@ -99,12 +111,18 @@ def _count(body: bytes, head: Election) -> dict[BallotKey, int] | None:
     if first:
         starts = stops[:, first - 1] + 1
     else:
-        starts = np.concatenate(([0], stops[:-1, -1] + 1))
+        starts = np.concatenate(([0], stops[:-1, -1] + len(end)))
     lengths = stops[:, last] - starts + 1
     ends = np.cumsum(lengths)
     keys = text[np.arange(int(ends[-1])) + np.repeat(starts - (ends - lengths), lengths)]
     keys[ends - 1] = NEWLINE
     raw = Counter(keys.tobytes().split(b"\n")[:-1])
+    adjacent = at.points is None or at.points == at.vote + 1
+    return (_tokens(list(raw), raw, head, at.points is not None) if adjacent else None) or _contents(raw, head, at, first)
+
+
+def _contents(raw: Counter[bytes], head: Election, at: VoteColumns, first: int) -> BallotTable | None:
+    """The table, reading each distinct field text with the full reader's `Contents`."""
     content = Contents(head.projects, head.vote_type)
     fields = [line.split(";") for line in b"\n".join(raw).decode("utf-8").split("\n")]
     votes = [f[at.vote - first] for f in fields]
@@ -116,4 +134,142 @@ def _count(body: bytes, head: Election) -> dict[BallotKey, int] | None:
     counts: dict[BallotKey, int] = {}
     for key, times in zip(read, raw.values()):
         counts[key] = counts.get(key, 0) + times
-    return counts
+    return BallotTable.of(counts, head.projects)
+
+
+def _tokens(unique: list[bytes], raw: Counter[bytes], head: Election, with_points: bool) -> BallotTable | None:
+    """The table straight from the distinct "vote" or "vote;points" texts, all in numpy.
+
+    None unless every token is a project id exactly (no spaces, no unknown
+    ids), points are plain digits, each points list is as long as its vote
+    list and no ballot names a project twice; `_contents` handles the rest.
+    """
+    buffer = b"\n".join(unique) + b"\n"
+    if b" " in buffer or b"\t" in buffer or b"\0" in buffer:
+        return None
+    text = np.frombuffer(buffer, dtype=np.uint8)
+    ends = np.flatnonzero((text == COMMA) | (text == SEMICOLON) | (text == NEWLINE))
+    kind = text[ends]
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    line_end = kind == NEWLINE
+    group = np.concatenate(([0], np.cumsum(line_end)[:-1]))
+    if with_points:
+        last_vote = np.flatnonzero(kind == SEMICOLON)
+        if len(last_vote) != len(unique):
+            return None
+        is_vote = np.arange(len(ends)) <= last_vote[group]
+    elif (kind == SEMICOLON).any():
+        return None
+    else:
+        is_vote = np.ones(len(ends), dtype=bool)
+    # An empty token is an empty list ("" or ";"), never a gap in one ("1,,2").
+    lengths = ends - starts
+    alone = (kind != COMMA) & np.concatenate(([True], kind[:-1] != COMMA))
+    if ((lengths == 0) & ~alone).any():
+        return None
+    kept = lengths > 0
+    vote, points = kept & is_vote, kept & ~is_vote
+    padded = buffer + bytes(8)
+    project = _project_indexes(padded, starts[vote], lengths[vote], head)
+    if project is None:
+        return None
+    per_ballot = np.bincount(group[vote], minlength=len(unique))
+    values = None
+    if with_points:
+        values = _numbers(padded, starts[points], lengths[points])
+        if values is None or not np.array_equal(per_ballot, np.bincount(group[points], minlength=len(unique))):
+            return None
+    start = np.zeros(len(unique) + 1, dtype=np.int64)
+    np.cumsum(per_ballot, out=start[1:])
+    if _named_twice(project, start, per_ballot):
+        return None
+    count = np.fromiter(raw.values(), dtype=np.int64, count=len(raw))
+    return BallotTable(count, start, project, values)
+
+
+Words = npt.NDArray[np.uint64]
+SALTS = (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93,
+         0xA0761D6478BD642F, 0xE7037ED1A0B428DB, 0x8EBC6AF09C88C6E3, 0x589965CC75374CC3)
+# MASKS[n] keeps the first n bytes of a little-endian 8-byte word.
+MASKS = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [2**64 - 1], dtype=np.uint64)
+
+
+def _words(padded: bytes, starts: IntArray, lengths: IntArray, words: int) -> Words:
+    """Each token as `words` little-endian 8-byte words, zero-padded.
+
+    `padded` ends with 8 zero bytes, so an 8-byte read at any token start
+    stays inside it; the word is read unaligned, straight from the bytes.
+    """
+    at = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+    out = np.empty((len(starts), words), dtype=np.uint64)
+    for k in range(words):
+        where = np.minimum(starts + 8 * k, len(at) - 1)
+        out[:, k] = at[where] & MASKS[np.clip(lengths - 8 * k, 0, 8)]
+    return out
+
+
+def _project_indexes(padded: bytes, starts: IntArray, lengths: IntArray, head: Election) -> IntArray | None:
+    """Each token's position in PROJECTS, or None if one names no project.
+
+    Tokens and ids become rows of 8-byte words, wide enough for the longest
+    of either; a hash of each row finds the one id a token can be, through a
+    table where no two ids collide, and comparing whole rows proves it is.
+    """
+    if not len(starts):
+        return np.zeros(0, dtype=np.int64)
+    ids = [p.id.encode("utf-8") for p in head.projects]
+    words = -(-max(int(lengths.max()), max(map(len, ids))) // 8)
+    id_lengths = np.array([len(pid) for pid in ids], dtype=np.int64)
+    known = _words(b"".join(ids) + bytes(8), np.cumsum(id_lengths) - id_lengths, id_lengths, words)
+    tokens = _words(padded, starts, lengths, words)
+    mix = (np.arange(words, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C16)) | np.uint64(1)
+    known_sums = (known * mix).sum(axis=1, dtype=np.uint64)
+    token_sums = (tokens * mix).sum(axis=1, dtype=np.uint64)
+    # About ids**2 slots: a salt that puts no two ids in one slot is then
+    # found within a try or two (Toulouse: 199 ids, 2**17 slots).
+    bits = min(2 * len(ids).bit_length() + 1, 40)
+    shift = np.uint64(64 - bits)
+    for salt in SALTS:
+        slots = (known_sums * np.uint64(salt)) >> shift
+        if len(np.unique(slots)) == len(ids):
+            break
+    else:
+        return None
+    table = np.zeros(1 << bits, dtype=np.int64)
+    table[slots] = np.arange(len(ids))
+    found: IntArray = table[(token_sums * np.uint64(salt)) >> shift]
+    if not (known[found] == tokens).all():
+        return None
+    return found
+
+
+def _numbers(padded: bytes, starts: IntArray, lengths: IntArray) -> IntArray | None:
+    """Each token as a whole number, or None if one is not plain digits (or too long to be exact)."""
+    if not len(starts):
+        return np.zeros(0, dtype=np.int64)
+    width = int(lengths.max())
+    if width > 16:
+        return None
+    words = -(-width // 8)
+    digits = _words(padded, starts, lengths, words).view(np.uint8)[:, :width].astype(np.int64) - ord("0")
+    inside = np.arange(width) < lengths[:, None]
+    if ((digits < 0) | (digits > 9))[inside].any():
+        return None
+    # Place values: a token of length n has 10**(n-1) at its first digit.
+    power = np.where(inside, lengths[:, None] - 1 - np.arange(width), 0)
+    values: IntArray = (np.where(inside, digits, 0) * 10**power).sum(axis=1)
+    return values
+
+
+def _named_twice(project: IntArray, start: IntArray, per_ballot: IntArray) -> bool:
+    """Whether some ballot names a project twice: its projects as a bit set have fewer bits than entries."""
+    if not len(project):
+        return False
+    named = per_ballot > 0
+    bits = np.left_shift(np.uint64(1), (project & 63).astype(np.uint64))
+    word = project >> 6
+    distinct = np.zeros(int(named.sum()), dtype=np.int64)
+    for w in range(int(word.max()) + 1):
+        ored = np.bitwise_or.reduceat(np.where(word == w, bits, np.uint64(0)), start[:-1][named])
+        distinct += np.bitwise_count(ored)
+    return bool((distinct != per_ballot[named]).any())

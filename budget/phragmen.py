@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from itertools import chain
 from fractions import Fraction
 
+import numpy as np
+
 from budget.election import Election, VoteType
 from budget.explain import Explanation, Outcome, exact, readable
-from budget.satisfaction import project_index
 from budget.tiebreak import TieBreak, TieOrder
 
 
@@ -86,21 +87,16 @@ class _Loads:
 
 
 def _loads(election: Election) -> tuple[_Loads, list[int]]:
-    index = project_index(election)
-    counts: Counter[tuple[str, ...]] = Counter()
-    for (ballot, _), times in election.ballot_counts().items():
-        counts[ballot] += times
+    table = election.ballot_table()
+    projects_of = [tuple(js.tolist()) for js in np.split(table.project, table.start[1:-1])] if len(table.count) else []
     groups_of: list[list[int]] = [[] for _ in election.projects]
-    supporters = [0] * len(election.projects)
-    projects_of: list[tuple[int, ...]] = []
-    for g, (ballot, times) in enumerate(counts.items()):
-        js = tuple(index[pid] for pid in ballot)
-        projects_of.append(js)
+    for g, js in enumerate(projects_of):
         for j in js:
             groups_of[j].append(g)
-            supporters[j] += times
+    multiplicity = table.count.tolist()
+    supporters = table.per_project(table.count[table.group], len(election.projects))
     at_zero = [{0: n} if n else {} for n in supporters]
-    loads = _Loads(list(counts.values()), projects_of, groups_of, [0] * len(counts), at_zero, [0.0] * len(supporters))
+    loads = _Loads(multiplicity, projects_of, groups_of, [0] * len(multiplicity), at_zero, [0.0] * len(supporters))
     return loads, supporters
 
 
