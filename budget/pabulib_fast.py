@@ -75,7 +75,7 @@ def _votes_section(data: bytes) -> tuple[int, bytes, bytes] | None:
     body = data[header_end + 1 :]
     end = b"\r\n" if data[name_end - 1 : name_end] == b"\r" else b"\n"
     body = body.rstrip(b"\r\n") + end
-    if b'"' in body or end + end in body or body == end:
+    if b'"' in body or end + end in body or body == end or (end == b"\n" and b"\r" in body):
         return None
     if not body.isascii():
         try:

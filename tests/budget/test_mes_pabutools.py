@@ -60,8 +60,12 @@ def _same(ours: tuple[str, ...], theirs: list[str], e: Election) -> bool:
 @given(elections(), st.sampled_from(list(TieBreak)))
 def test_mes_equals_pabutools(e: Election, tie_break: TieBreak) -> None:
     for satisfaction in _satisfactions(e):
-        ours = method_of_equal_shares(e, satisfaction, tie_break).outcome.selected
-        assert _same(ours, _theirs(e, satisfaction, tie_break, None), e), satisfaction
+        theirs = _theirs(e, satisfaction, tie_break, None)
+        # With explanations the exact run decides; without, a bounded float
+        # run names the projects when it can prove them.
+        for explain in (True, False):
+            ours = method_of_equal_shares(e, satisfaction, tie_break, explain=explain).outcome.selected
+            assert _same(ours, theirs, e), (satisfaction, explain)
 
 
 @settings(max_examples=150, deadline=None)
