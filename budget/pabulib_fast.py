@@ -15,7 +15,6 @@ reader, which also names the line of any error.
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
@@ -25,6 +24,7 @@ import numpy.typing as npt
 from budget.election import BallotKey, BallotTable, Election, IntArray, LazyBallots
 from budget.pabulib_error import PabulibError
 from budget.pabulib_sections import Contents, VoteColumns
+from budget.utf8 import valid_utf8
 
 BOM = b"\xef\xbb\xbf"
 SPELLINGS = (b"VOTES", b"votes", b"Votes")
@@ -38,14 +38,17 @@ def read_fast(data: bytes, parse_text: Callable[[str], Election]) -> Election | 
     found = _votes_section(data)
     if found is None:
         return None
-    head_end, body, end = found
+    head_end, stop, end = found
     try:
         # META, PROJECTS and the VOTES header, parsed by the full reader (the
         # line numbers of its errors are the file's).
         head = parse_text(data[:head_end].decode("utf-8"))
     except UnicodeDecodeError:
         return None
-    table = _count(body, end, head)
+    if data[stop - len(end) : stop] != end:
+        data = data[: stop - len(end)] + end  # the last line had no line end
+    # Zero bytes after the end, so that an 8-byte read anywhere stays inside.
+    table = _count(data + bytes(8), head_end, stop, end, head)
     if table is None:
         return None
     length = int(table.count.sum())
@@ -56,11 +59,16 @@ def read_fast(data: bytes, parse_text: Callable[[str], Election]) -> Election | 
     return dataclasses.replace(head, ballots=LazyBallots(table, length, build))
 
 
-def _votes_section(data: bytes) -> tuple[int, bytes, bytes] | None:
-    """(end of the VOTES header line, the lines after it, their line end) when VOTES is plain."""
+def _votes_section(data: bytes) -> tuple[int, int, bytes] | None:
+    """(start of the ballot lines, end of the last one's line end, the line end) when VOTES is plain.
+
+    The file need not end with a line end: the caller adds one then.
+    """
     # The first VOTES line: a later one, or one inside a quoted PROJECTS
     # field, makes the head or the body fail the checks, and the full reader runs.
-    found = [at for at in (data.find(b"\n" + s) for s in SPELLINGS) if at >= 0]
+    at = data.find(b"\n" + SPELLINGS[0])
+    limit = at if at >= 0 else len(data)
+    found = [x for x in [at, *(data.find(b"\n" + s, 0, limit) for s in SPELLINGS[1:])] if x >= 0]
     if not found:
         return None
     at = min(found)
@@ -72,21 +80,23 @@ def _votes_section(data: bytes) -> tuple[int, bytes, bytes] | None:
     header = data[name_end + 1 : header_end].strip()
     if name != b"votes" or not header:
         return None
-    body = data[header_end + 1 :]
+    start, stop = header_end + 1, len(data)
+    while stop > start and data[stop - 1] in b"\r\n":
+        stop -= 1  # trailing blank lines
     end = b"\r\n" if data[name_end - 1 : name_end] == b"\r" else b"\n"
-    body = body.rstrip(b"\r\n") + end
-    if b'"' in body or end + end in body or body == end or (end == b"\n" and b"\r" in body):
+    if stop == start or any(data.find(bad, start, stop) >= 0 for bad in (b'"', end + end, b"\0")):
         return None
-    if not body.isascii():
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-    return header_end + 1, body, end
+    if end == b"\n" and data.find(b"\r", start, stop) >= 0:
+        return None
+    stop += len(end)
+    if not valid_utf8(np.frombuffer(data, dtype=np.uint8, count=min(stop, len(data)) - start, offset=start)):
+        return None
+    return start, stop, end
 
 
-def _count(body: bytes, end: bytes, head: Election) -> BallotTable | None:
-    """The ballots grouped by content, or None if some line is not plain or some content is wrong.
+def _count(padded: bytes, start: int, stop: int, end: bytes, head: Election) -> BallotTable | None:
+    """The ballots of padded[start:stop] grouped by content, or None if some line is not plain
+    or some content is wrong.
 
     `end` is the line end (CRLF or LF); a line is plain when it has exactly
     as many `;`-separated fields as the header.
@@ -94,58 +104,80 @@ def _count(body: bytes, end: bytes, head: Election) -> BallotTable | None:
     columns = list(head.vote_columns)
     at = VoteColumns.of(0, columns, head.vote_type)
     width = len(columns)
-    text = np.frombuffer(body, dtype=np.uint8)
-    line_end = end[0]  # "\r" of CRLF: each "\n" must follow one, which the count checks
+    text = np.frombuffer(padded, dtype=np.uint8, count=stop - start, offset=start)
+    line_end = end[0]  # "\r" of CRLF: each "\n" must follow one, which is checked below
     stops = np.flatnonzero((text == SEMICOLON) | (text == line_end))
     if len(stops) % width:
         return None
     stops = stops.reshape(-1, width)
     if not (text[stops[:, -1]] == line_end).all() or not (text[stops[:, :-1]] == SEMICOLON).all():
         return None
-    if len(end) == 2 and (body.count(b"\n") != len(stops) or not (text[stops[:, -1] + 1] == NEWLINE).all()):
+    if len(end) == 2 and (padded.count(b"\n", start, stop) != len(stops)
+                          or not (text[stops[:, -1] + 1] == NEWLINE).all()):
         return None
-    # The fields from the vote column to the points column (or just the vote
-    # column), gathered into one buffer, one line per ballot.
+    # Each ballot's key: its fields from the vote column to the points column
+    # (or just the vote column).
     first = min(at.vote, at.points if at.points is not None else at.vote)
     last = max(at.vote, at.points if at.points is not None else at.vote)
     if first:
         starts = stops[:, first - 1] + 1
     else:
         starts = np.concatenate(([0], stops[:-1, -1] + len(end)))
-    lengths = stops[:, last] - starts + 1
-    ends = np.cumsum(lengths)
-    keys = text[np.arange(int(ends[-1])) + np.repeat(starts - (ends - lengths), lengths)]
-    keys[ends - 1] = NEWLINE
-    raw = Counter(keys.tobytes().split(b"\n")[:-1])
+    distinct = _distinct(padded, starts + start, stops[:, last] - starts)
+    if distinct is None:
+        return None
+    keys, counts = distinct
     adjacent = at.points is None or at.points == at.vote + 1
-    return (_tokens(list(raw), raw, head, at.points is not None) if adjacent else None) or _contents(raw, head, at, first)
+    table = _tokens(keys, counts, head, at.points is not None) if adjacent else None
+    return table or _contents(keys.split(b"\n")[:-1], counts, head, at, first)
 
 
-def _contents(raw: Counter[bytes], head: Election, at: VoteColumns, first: int) -> BallotTable | None:
+def _distinct(padded: bytes, starts: IntArray, lengths: IntArray) -> tuple[bytes, IntArray] | None:
+    """The distinct keys, one per line in order of first appearance, and how many ballots have each.
+
+    Keys are compared as rows of 8-byte words: a hash of each row groups them
+    and comparing every row with its group's first proves the grouping (None
+    in the never-seen case of two keys sharing a hash).
+    """
+    words = max(1, -(-int(lengths.max()) // 8))
+    rows = _words(padded, starts, lengths, words)
+    _, first, inverse, counts = np.unique(_hash(rows), return_index=True, return_inverse=True, return_counts=True)
+    if not (rows == rows[first[inverse]]).all():
+        return None
+    order = np.argsort(first)
+    first, counts = first[order], counts[order]
+    width = 8 * words
+    keys = np.zeros((len(first), width + 1), dtype=np.uint8)
+    keys[:, :width] = rows[first].view(np.uint8)
+    keys[np.arange(len(first)), lengths[first]] = NEWLINE
+    return keys[np.arange(width + 1) <= lengths[first][:, None]].tobytes(), counts.astype(np.int64)
+
+
+def _contents(unique: list[bytes], counts: IntArray, head: Election, at: VoteColumns, first: int) -> BallotTable | None:
     """The table, reading each distinct field text with the full reader's `Contents`."""
     content = Contents(head.projects, head.vote_type)
-    fields = [line.split(";") for line in b"\n".join(raw).decode("utf-8").split("\n")]
+    fields = [line.split(";") for line in b"\n".join(unique).decode("utf-8").split("\n")]
     votes = [f[at.vote - first] for f in fields]
     points = None if at.points is None else [f[at.points - first] for f in fields]
     try:
         read = content.many(votes, points, 0)
     except PabulibError:
         return None
-    counts: dict[BallotKey, int] = {}
-    for key, times in zip(read, raw.values()):
-        counts[key] = counts.get(key, 0) + times
-    return BallotTable.of(counts, head.projects)
+    merged: dict[BallotKey, int] = {}
+    for key, times in zip(read, counts.tolist()):
+        merged[key] = merged.get(key, 0) + times
+    return BallotTable.of(merged, head.projects)
 
 
-def _tokens(unique: list[bytes], raw: Counter[bytes], head: Election, with_points: bool) -> BallotTable | None:
-    """The table straight from the distinct "vote" or "vote;points" texts, all in numpy.
+def _tokens(buffer: bytes, count: IntArray, head: Election, with_points: bool) -> BallotTable | None:
+    """The table straight from the distinct "vote" or "vote;points" keys (one per line), all in numpy.
 
     None unless every token is a project id exactly (no spaces, no unknown
     ids), points are plain digits, each points list is as long as its vote
     list and no ballot names a project twice; `_contents` handles the rest.
     """
-    buffer = b"\n".join(unique) + b"\n"
-    if b" " in buffer or b"\t" in buffer or b"\0" in buffer:
+    ballots = len(count)
+    if b" " in buffer or b"\t" in buffer:
         return None
     text = np.frombuffer(buffer, dtype=np.uint8)
     ends = np.flatnonzero((text == COMMA) | (text == SEMICOLON) | (text == NEWLINE))
@@ -155,7 +187,7 @@ def _tokens(unique: list[bytes], raw: Counter[bytes], head: Election, with_point
     group = np.concatenate(([0], np.cumsum(line_end)[:-1]))
     if with_points:
         last_vote = np.flatnonzero(kind == SEMICOLON)
-        if len(last_vote) != len(unique):
+        if len(last_vote) != ballots:
             return None
         is_vote = np.arange(len(ends)) <= last_vote[group]
     elif (kind == SEMICOLON).any():
@@ -173,17 +205,16 @@ def _tokens(unique: list[bytes], raw: Counter[bytes], head: Election, with_point
     project = _project_indexes(padded, starts[vote], lengths[vote], head)
     if project is None:
         return None
-    per_ballot = np.bincount(group[vote], minlength=len(unique))
+    per_ballot = np.bincount(group[vote], minlength=ballots)
     values = None
     if with_points:
         values = _numbers(padded, starts[points], lengths[points])
-        if values is None or not np.array_equal(per_ballot, np.bincount(group[points], minlength=len(unique))):
+        if values is None or not np.array_equal(per_ballot, np.bincount(group[points], minlength=ballots)):
             return None
-    start = np.zeros(len(unique) + 1, dtype=np.int64)
+    start = np.zeros(ballots + 1, dtype=np.int64)
     np.cumsum(per_ballot, out=start[1:])
     if _named_twice(project, start, per_ballot):
         return None
-    count = np.fromiter(raw.values(), dtype=np.int64, count=len(raw))
     return BallotTable(count, start, project, values)
 
 
@@ -201,11 +232,18 @@ def _words(padded: bytes, starts: IntArray, lengths: IntArray, words: int) -> Wo
     stays inside it; the word is read unaligned, straight from the bytes.
     """
     at = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
-    out = np.empty((len(starts), words), dtype=np.uint64)
+    out = np.empty((len(starts), words), dtype="<u8")
     for k in range(words):
         where = np.minimum(starts + 8 * k, len(at) - 1)
-        out[:, k] = at[where] & MASKS[np.clip(lengths - 8 * k, 0, 8)]
+        out[:, k] = at[where] & MASKS[np.maximum(np.minimum(lengths - 8 * k, 8), 0)]
     return out
+
+
+def _hash(rows: Words) -> Words:
+    """A 64-bit hash of each row of words (equal rows, equal hashes)."""
+    mix = (np.arange(rows.shape[1], dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C16)) | np.uint64(1)
+    hashed: Words = (rows * mix).sum(axis=1, dtype=np.uint64)
+    return hashed
 
 
 def _project_indexes(padded: bytes, starts: IntArray, lengths: IntArray, head: Election) -> IntArray | None:
@@ -222,9 +260,7 @@ def _project_indexes(padded: bytes, starts: IntArray, lengths: IntArray, head: E
     id_lengths = np.array([len(pid) for pid in ids], dtype=np.int64)
     known = _words(b"".join(ids) + bytes(8), np.cumsum(id_lengths) - id_lengths, id_lengths, words)
     tokens = _words(padded, starts, lengths, words)
-    mix = (np.arange(words, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C16)) | np.uint64(1)
-    known_sums = (known * mix).sum(axis=1, dtype=np.uint64)
-    token_sums = (tokens * mix).sum(axis=1, dtype=np.uint64)
+    known_sums, token_sums = _hash(known), _hash(tokens)
     # About ids**2 slots: a salt that puts no two ids in one slot is then
     # found within a try or two (Toulouse: 199 ids, 2**17 slots).
     bits = min(2 * len(ids).bit_length() + 1, 40)

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budget.election import Election, LazyBallots
 from budget.pabulib import PabulibError, format_pabulib, parse_pabulib, read_pabulib
+from budget.utf8 import valid_utf8
 from tests.budget.test_pabulib import elections
 
 DATA = Path("/work/shared/data/pabulib")
@@ -169,3 +171,24 @@ def test_any_written_election_reads_the_same_fast(election: Election) -> None:
         fast = read_pabulib(path)
         assert contents(fast) == contents(election)
         assert len(fast.ballots) == len(election.ballots)
+
+
+# Pieces that make valid and broken UTF-8: any bytes, encoded text, and the
+# edge cases (surrogates, overlong forms, past U+10FFFF, cut sequences).
+UTF8_PIECES = st.one_of(
+    st.binary(max_size=6),
+    st.text(max_size=5).map(lambda t: t.encode("utf-8", "surrogatepass")),
+    st.sampled_from([b"\xed\xa0\x80", b"\xe0\x80\x80", b"\xf4\x90\x80\x80", b"\xc0\x80", b"\xf0\x90\x80\x80",
+                     b"\xf4\x8f\xbf\xbf", b"\xef\xbf\xbf", b"\xc2", b"\xe2\x82", b"\x80"]),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(UTF8_PIECES, max_size=8).map(b"".join))
+def test_utf8_check_agrees_with_pythons_decoder(data: bytes) -> None:
+    try:
+        data.decode("utf-8")
+        expected = True
+    except UnicodeDecodeError:
+        expected = False
+    assert valid_utf8(np.frombuffer(data, dtype=np.uint8)) is expected
