@@ -22,7 +22,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from budget.mes_profile import MesProfile
-from budget.mes_float import FloatRounds, float_rounds, float_span
+from budget.mes_float import FloatRounds, float_reach, float_rounds
 from budget.mes_rounds import MesRun, TieKey, resume, run_rounds
 
 
@@ -34,6 +34,9 @@ class Completion(StrEnum):
 
 class CompletionStuck(RuntimeError):
     """The add1 loop can never stop (cannot happen unless the profile is inconsistent)."""
+
+
+GROW = 2
 
 
 class Outcomes:
@@ -51,35 +54,49 @@ class Outcomes:
         self.runs = 0
         self.floats_left = 0
         self.span = 16
-        self.rest = 0
-        self.low: FloatRounds | None = None  # the last float run's rounds, for a span from there
+        self.streak = 0
+        # The rounds at a higher endowment that the last span check proved,
+        # as (endowment, rounds): the loop's next visit starts from there.
+        self.ahead: tuple[Fraction, FloatRounds] | None = None
 
     def at(self, endowment: Fraction) -> tuple[tuple[int, ...], float]:
         """(candidates bought in order, steps of 1 that give the same outcome: at least 1, maybe infinite)."""
-        bought, skip = self._at(endowment)
-        if self.span < 2:
-            self.rest += 1
-            if self.rest % 2 == 0:
-                self.span = 8  # try spans again every other step
-        elif skip == 1:
-            # Budapest 2024 needs thousands of steps of 1 forint: prove whole
-            # spans of them repeat this outcome, doubling the span while that
-            # works and halving it, at once, while it does not.
-            while self.span >= 2:
-                if float_span(self.profile, endowment, endowment + self.span, self.tie_key, self.low) == bought:
-                    skip, self.span = self.span + 1, self.span * 2
-                    break
-                self.span //= 2
+        bought, skip, rounds = self._at(endowment)
+        if skip > 1:
+            return bought, skip
+        if rounds is None:
+            rounds = float_rounds(self.profile, endowment, self.tie_key)
+            if rounds is None:
+                return bought, skip
+        # Budapest 2024 needs thousands of steps of 1 forint: prove whole
+        # spans of them repeat this outcome, doubling the span while that
+        # works and halving it, at once, while it does not. A proved span's
+        # high end is where the next visit starts, its rounds known.
+        while self.span >= 1:
+            high = endowment + self.span
+            reached = float_reach(self.profile, high, self.tie_key, rounds)
+            if reached is not None:
+                self.ahead = (high, reached)
+                skip = self.span
+                self.streak += 1
+                if self.streak >= GROW:
+                    self.span, self.streak = self.span * 2, 0
+                return bought, skip
+            self.span //= 2
+            self.streak = 0
+        self.span = 1
         return bought, skip
 
-    def _at(self, endowment: Fraction) -> tuple[tuple[int, ...], float]:
+    def _at(self, endowment: Fraction) -> tuple[tuple[int, ...], float, FloatRounds | None]:
         self.runs += 1
-        self.low = None
+        ahead, self.ahead = self.ahead, None
+        if ahead is not None and ahead[0] == endowment:
+            return tuple(j for j, _ in ahead[1]), 1, ahead[1]
         if self.floats_left > 0:
             self.floats_left -= 1
-            self.low = float_rounds(self.profile, endowment, self.tie_key)
-            if self.low is not None:
-                return tuple(j for j, _ in self.low), 1
+            low = float_rounds(self.profile, endowment, self.tie_key)
+            if low is not None:
+                return tuple(j for j, _ in low), 1, low
         if self.last is None:
             run = run_rounds(self.profile, endowment, self.tie_key, track=True)
         else:
@@ -90,7 +107,7 @@ class Outcomes:
         # 250 steps); where they skip fewer than 3, the next 16 steps go to
         # float runs (Praga-Poludnie: 0.03 s against 0.4 s each), then probe again.
         self.floats_left = 16 if skip < 3 else 0
-        return tuple(p.candidate for p in run.purchases), skip
+        return tuple(p.candidate for p in run.purchases), skip, None
 
 
 def spent(profile: MesProfile, bought: tuple[int, ...]) -> Fraction:

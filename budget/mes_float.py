@@ -168,9 +168,20 @@ def float_span(
     order.
     """
     rounds = at_low if at_low is not None else float_rounds(profile, low, tie_key)
-    if rounds is None or _rounds(profile, high, tie_key, rounds) is None:
+    if rounds is None or float_reach(profile, high, tie_key, rounds) is None:
         return None
     return tuple(j for j, _ in rounds)
+
+
+def float_reach(profile: MesProfile, high: Fraction, tie_key: TieKey, at_low: FloatRounds) -> FloatRounds | None:
+    """`float_span`'s check at the high end, given the rounds at the low end; the rounds at `high` if it holds.
+
+    The rounds it returns are those of a run at `high` (every winner's rho
+    bound taken there), so they can serve as the low end of the next span:
+    spans chain, one run each.
+    """
+    rounds = _rounds(profile, high, tie_key, at_low)
+    return None if rounds is None else tuple(rounds)
 
 
 def _rounds(

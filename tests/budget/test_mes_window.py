@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from budget.election import Election
 from budget.mes_completion import add1, add1_exhaustive, exhaustive, spent
-from budget.mes_float import float_run, float_span
+from budget.mes_float import float_reach, float_rounds, float_run, float_span
 from budget.mes_profile import MesProfile, build_profile
 from budget.mes_rounds import MesRun, run_rounds
 from budget.satisfaction import ALLOWED, Satisfaction
@@ -92,4 +92,21 @@ def test_a_proved_span_holds_at_every_endowment_inside(e: Election, extra: int, 
         shared = float_span(profile, low, low + width, _key)
         if shared is not None:
             for k in range(0, 4 * width + 1):
+                assert _bought(profile, low + Fraction(k, 4)) == shared, (satisfaction, low, k)
+
+
+@settings(max_examples=200, deadline=None)
+@given(elections(), st.integers(0, 20), st.integers(1, 8), st.integers(1, 8))
+def test_chained_spans_hold_at_every_endowment_inside(e: Election, extra: int, first: int, second: int) -> None:
+    """A span checked from the rounds another span check returned covers both spans."""
+    for satisfaction in (s for s in Satisfaction if e.vote_type in ALLOWED[s]):
+        profile = build_profile(e, satisfaction)
+        low = profile.budget / profile.voters + extra
+        rounds = float_rounds(profile, low, _key)
+        middle = None if rounds is None else float_reach(profile, low + first, _key, rounds)
+        high = None if middle is None else float_reach(profile, low + first + second, _key, middle)
+        if high is not None:
+            shared = tuple(j for j, _ in high)
+            assert middle is not None and tuple(j for j, _ in middle) == shared
+            for k in range(0, 4 * (first + second) + 1):
                 assert _bought(profile, low + Fraction(k, 4)) == shared, (satisfaction, low, k)
