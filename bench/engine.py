@@ -3,12 +3,14 @@
     .venv/bin/python bench/engine.py [--rules KEY ...] [--instances NAME ...]
 
 Prints, per instance and rule, our time (parse + rule, in-process), pabutools'
-time (parse + rule, in-process), their ratio and whether the outcomes agree.
-Rule keys are those of data/pabulib/expected.json plus `phragmen`. pabutools
-runs only where its stored time there is under 60 s (otherwise the stored
-time is shown, marked "(stored)", and compared with expected.json); its
-sequential Phragmén, which expected.json does not time, runs on files under
-15,000 ballots (it took 40-60 s on Lodz and Budapest here).
+time (parse + rule, in-process), their ratio and whether the outcomes agree,
+then the smallest ratio on instances of at least 10,000 ballots. Rule keys are
+those of data/pabulib/expected.json plus `phragmen`. pabutools runs only where
+its stored time there is under 60 s (otherwise the stored time is shown,
+marked "(stored)", and compared with expected.json); its sequential Phragmén,
+which expected.json does not time, runs everywhere (15-60 s on the large
+approval files here). Our modules are imported before the clock starts, as
+pabutools' are.
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import budget.mes  # noqa: E402,F401  (imported before timing, as tally imports it lazily)
 from budget import tally  # noqa: E402
 from budget.pabulib import read_pabulib  # noqa: E402
 
 DATA = Path("/work/shared/data/pabulib")
 SAT = {"cost": "cost", "card": "cardinality", "cardinal": "additive", "borda": "borda"}
 LIVE_LIMIT_S = 60.0
-PHRAGMEN_LIVE_BALLOTS = 15_000
+LARGE = 10_000  # ballots: where the issue asks for 50x
 
 
 def options(key: str) -> argparse.Namespace:
@@ -89,20 +92,21 @@ def _mes_available() -> bool:
     return (Path(tally.__file__).parent / "mes.py").exists()
 
 
-def row(path: Path, key: str, entry: dict[str, Any], ballots: int) -> str:
+def row(path: Path, key: str, entry: dict[str, Any]) -> tuple[str, float | None]:
+    """The printed row and the ratio pabutools / ours (None where there is none)."""
     stored = entry["rules"].get(key)
     ours_s, selected = ours(path, key)
-    if key == "phragmen" and ballots > PHRAGMEN_LIVE_BALLOTS:
-        return f"{path.stem[:40]:40} {key:18} {ours_s:8.3f}s {'not run':>16}"
     if stored is not None and (stored["status"] != "ok" or stored["rule_s"] >= LIVE_LIMIT_S):
         theirs = f"{stored['status']}" if stored["status"] != "ok" else f"{stored['rule_s']:.1f}s"
         same = "" if stored["status"] != "ok" else ("same" if selected == stored["selected_in_order"] else "DIFF")
-        ratio = f"{stored['rule_s'] / ours_s:,.1f}x" if stored["status"] == "ok" else ""
-        return f"{path.stem[:40]:40} {key:18} {ours_s:8.3f}s {theirs + ' (stored)':>16} {ratio:>8} {same}"
+        ratio = stored["rule_s"] / ours_s if stored["status"] == "ok" else None
+        shown = f"{ratio:,.1f}x" if ratio is not None else ""
+        return f"{path.stem[:40]:40} {key:18} {ours_s:8.3f}s {theirs + ' (stored)':>16} {shown:>8} {same}", ratio
     gc.collect()
     theirs_s, their_selected = pabutools_run(path, key)
     same = "same" if sorted(selected) == sorted(their_selected) else "DIFF"
-    return f"{path.stem[:40]:40} {key:18} {ours_s:8.3f}s {theirs_s:15.3f}s {theirs_s / ours_s:7,.1f}x {same}"
+    ratio = theirs_s / ours_s
+    return f"{path.stem[:40]:40} {key:18} {ours_s:8.3f}s {theirs_s:15.3f}s {ratio:7,.1f}x {same}", ratio
 
 
 def main(argv: list[str]) -> int:
@@ -113,13 +117,19 @@ def main(argv: list[str]) -> int:
     args = p.parse_args(argv)
     data = json.loads((DATA / "expected.json").read_text())["instances"]
     print(f"{'instance':40} {'rule':18} {'ours':>9} {'pabutools':>16} {'ratio':>8}")
+    worst: tuple[float, str] | None = None
     for name, entry in data.items():
         if args.instances and not any(name.startswith(i) for i in args.instances):
             continue
         path = DATA / name
         election = read_pabulib(path)
         for key in keys_for(entry, election.vote_type.value, args.rules):
-            print(row(path, key, entry, len(election.ballots)), flush=True)
+            line, ratio = row(path, key, entry)
+            print(line, flush=True)
+            if ratio is not None and len(election.ballots) >= LARGE and (worst is None or ratio < worst[0]):
+                worst = (ratio, f"{path.stem} {key}")
+    if worst is not None:
+        print(f"smallest ratio on instances of {LARGE:,}+ ballots: {worst[0]:,.1f}x ({worst[1]})")
     return 0
 
 
