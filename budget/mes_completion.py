@@ -22,7 +22,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from budget.mes_profile import MesProfile
-from budget.mes_float import FloatRounds, float_reach, float_rounds
+from budget.mes_float import FloatRounds, float_prefix, float_rounds
 from budget.mes_rounds import MesRun, TieKey, resume, run_rounds
 
 
@@ -36,7 +36,8 @@ class CompletionStuck(RuntimeError):
     """The add1 loop can never stop (cannot happen unless the profile is inconsistent)."""
 
 
-GROW = 2
+GROW = 2  # successes in a row before a span doubles
+PROBE = 16  # a wide check spans this many times the current span
 
 
 class Outcomes:
@@ -58,6 +59,9 @@ class Outcomes:
         # The rounds at a higher endowment that the last span check proved,
         # as (endowment, rounds): the loop's next visit starts from there.
         self.ahead: tuple[Fraction, FloatRounds] | None = None
+        # (low, high, winners): the first rounds are won by these candidates
+        # at every endowment in [low, high] (`budget.mes_float.float_prefix`).
+        self.trust: tuple[Fraction, Fraction, tuple[int, ...]] = (Fraction(0), Fraction(0), ())
 
     def at(self, endowment: Fraction) -> tuple[tuple[int, ...], float]:
         """(candidates bought in order, steps of 1 that give the same outcome: at least 1, maybe infinite)."""
@@ -69,12 +73,24 @@ class Outcomes:
             if rounds is None:
                 return bought, skip
         # Budapest 2024 needs thousands of steps of 1 forint: prove whole
-        # spans of them repeat this outcome, doubling the span while that
-        # works and halving it, at once, while it does not. A proved span's
-        # high end is where the next visit starts, its rounds known.
+        # spans of them repeat this outcome, halving the span at once while
+        # that fails and doubling it after GROW successes in a row (doubling
+        # at each success failed every other check where a near tie holds
+        # spans to a steady ~3 forints). A proved span's high end is where
+        # the next visit starts, its rounds known.
+        if self.span < PROBE and self._trusted(endowment, endowment + self.span, bought) == 0:
+            # A wide check, even failing, proves the rounds before its near
+            # tie over the whole width: the checks inside it skip their rivals.
+            high = endowment + PROBE * self.span
+            reached, passed = float_prefix(self.profile, high, self.tie_key, rounds)
+            if reached is not None:
+                self.ahead = (high, reached)
+                return bought, PROBE * self.span
+            self.trust = (endowment, high, bought[:passed])
         while self.span >= 1:
             high = endowment + self.span
-            reached = float_reach(self.profile, high, self.tie_key, rounds)
+            trusted = self._trusted(endowment, high, bought)
+            reached, passed = float_prefix(self.profile, high, self.tie_key, rounds, trusted)
             if reached is not None:
                 self.ahead = (high, reached)
                 skip = self.span
@@ -82,10 +98,18 @@ class Outcomes:
                 if self.streak >= GROW:
                     self.span, self.streak = self.span * 2, 0
                 return bought, skip
+            if passed > trusted:
+                self.trust = (endowment, high, bought[:passed])
             self.span //= 2
             self.streak = 0
         self.span = 1
         return bought, skip
+
+    def _trusted(self, low: Fraction, high: Fraction, bought: tuple[int, ...]) -> int:
+        """How many first rounds of `bought` an earlier, wider check proved the same on [low, high]."""
+        start, end, winners = self.trust
+        inside = start <= low and high <= end and bought[: len(winners)] == winners
+        return len(winners) if inside else 0
 
     def _at(self, endowment: Fraction) -> tuple[tuple[int, ...], float, FloatRounds | None]:
         self.runs += 1

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from budget.election import Election
 from budget.mes_completion import add1, add1_exhaustive, exhaustive, spent
-from budget.mes_float import float_reach, float_rounds, float_run, float_span
+from budget.mes_float import float_prefix, float_reach, float_rounds, float_run, float_span
 from budget.mes_profile import MesProfile, build_profile
 from budget.mes_rounds import MesRun, run_rounds
 from budget.satisfaction import ALLOWED, Satisfaction
@@ -110,3 +110,31 @@ def test_chained_spans_hold_at_every_endowment_inside(e: Election, extra: int, f
             assert middle is not None and tuple(j for j, _ in middle) == shared
             for k in range(0, 4 * (first + second) + 1):
                 assert _bought(profile, low + Fraction(k, 4)) == shared, (satisfaction, low, k)
+
+
+@settings(max_examples=200, deadline=None)
+@given(elections(), st.integers(0, 20), st.integers(1, 12), st.integers(0, 12), st.integers(1, 12))
+def test_a_failed_wide_check_proves_its_first_rounds_and_checks_inside_may_trust_them(
+    e: Election, extra: int, width: int, start: int, inner: int
+) -> None:
+    for satisfaction in (s for s in Satisfaction if e.vote_type in ALLOWED[s]):
+        profile = build_profile(e, satisfaction)
+        low = profile.budget / profile.voters + extra
+        rounds = float_rounds(profile, low, _key)
+        if rounds is None:
+            continue
+        _, passed = float_prefix(profile, low + width, _key, rounds)
+        prefix = tuple(j for j, _ in rounds[:passed])
+        for k in range(0, 4 * width + 1):
+            assert _bought(profile, low + Fraction(k, 4))[:passed] == prefix, (satisfaction, low, k, passed)
+        # A check of a span inside [low, low + width], from a run there, trusting those rounds.
+        a = low + min(start, width)
+        b = min(a + inner, low + width)
+        at_a = float_rounds(profile, a, _key)
+        if at_a is None or b == a:
+            continue
+        reached, _ = float_prefix(profile, b, _key, at_a, trusted=passed)
+        if reached is not None:
+            shared = tuple(j for j, _ in at_a)
+            for k in range(0, int(4 * (b - a)) + 1):
+                assert _bought(profile, a + Fraction(k, 4)) == shared, (satisfaction, a, k, passed)
