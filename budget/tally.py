@@ -196,6 +196,11 @@ def run(argv: Sequence[str]) -> int:
     except UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader stopped reading (`oxpecker tally ... | head`): the count
+        # itself went fine, so say nothing, and keep Python's exit-time flush quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - the contract: anything else is exit 1, on one line
         print(f"{PROG}: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

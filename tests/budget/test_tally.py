@@ -138,3 +138,14 @@ def test_mes_comparison_reports_both_counts_on_wieliczka() -> None:
     e = election("Poland_Wieliczka_2023_Green_Budget.pb")
     assert set(report["selected"]) == official(e)
     assert report["rule"]["completion"] == "add1" and report["rule"]["comparison"] is True
+
+
+def test_a_reader_that_stops_early_gets_no_error() -> None:
+    # `oxpecker tally ... | head`: the count went fine; a closed pipe is not a failure.
+    # Toulouse's MES report (about 177 KB) outgrows a pipe's 64 KB buffer: the write meets the closed pipe.
+    toulouse = DATA / "France_Toulouse_2022.pb"
+    command = f"{sys.executable} -m budget.tally {toulouse} --rule mes --json | head -c 14"
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True)
+    assert done.stdout == '{"selected": ['
+    assert done.stderr == ""
+    assert done.returncode == 0
