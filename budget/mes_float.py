@@ -132,6 +132,31 @@ def _price(c: Candidate, s: _Supporters, purses: _Purses) -> tuple[float, float,
     return p / scale, err_p / scale + 2 * U * p / scale, _Split(poor, p, err_p)
 
 
+def _dearer(c: Candidate, s: _Supporters, purses: _Purses, rho: float) -> bool | None:
+    """True if c certainly asks more than `rho`; None if certainly unaffordable; False if neither is certain.
+
+    A span check needs only this of a rival, not its price: the price p is
+    the least with sum(min(budget, p * weight)) = cost over the supporters,
+    and that sum only grows with p, so if the supporters could not pay the
+    cost even at p = rho * scale, the price is higher. That is one pass
+    (Budapest 2024 cost: ~20 us against 160 us for a price on ~3,200
+    groups). Bounds: each budget is within its error, so each min(budget,
+    p * weight) is within that error too; the level is raised past the
+    rounding of rho * scale; sums are charged as in `_price`.
+    """
+    v, e = purses.value[c.groups], purses.error[c.groups]
+    money, errors = _dot(v, s.voters), _dot(e, s.voters)
+    errors *= 1 + (len(v) + 2) * U
+    if money + errors + (len(v) + 2) * U * money < s.cost:
+        return None
+    if math.isinf(rho):
+        return False
+    level = rho * s.scale * (1 + 4 * U)
+    capped = np.minimum(v, level) if s.unit else np.minimum(v, level * s.weights)
+    can = _dot(capped, s.voters)
+    return can + errors + (len(v) + 4) * U * can < s.cost * (1 - U)
+
+
 def _dot(a: FloatArray, b: FloatArray) -> float:
     """sum(a * b): BLAS's dot for up to 10,000 terms, else multiply and sum.
 
@@ -239,9 +264,20 @@ def _rounds(
         priced: list[tuple[float, float, int, _Split]] = []
         second_lo = float("inf")
         cutoff = limit if limit is not None else math.inf  # unforced: the least r + e priced so far
+        target = forced[len(out)][0] if forced is not None and len(out) < len(forced) else None
         for j in sorted(stale, key=stale.__getitem__):
             if stale[j] > cutoff:
                 break
+            if limit is not None and j != target:
+                # A rival: enough to know it asks more than this round's limit.
+                dearer = _dearer(profile.candidates[j], static[j], purses, limit)
+                if dearer is None:
+                    del stale[j]
+                    continue
+                if not dearer:
+                    return None, len(out)  # a rival could win somewhere in between
+                stale[j] = limit  # a lower bound: prices only rise during a run
+                continue
             got = _price(profile.candidates[j], static[j], purses)
             if got is False or got is True:
                 return None, len(out)
@@ -250,11 +286,8 @@ def _rounds(
                 continue
             rho, err, split = got
             stale[j] = rho - err
-            if forced is not None and len(out) < len(forced) and j == forced[len(out)][0]:
-                best = (rho, err, j, split)
-            elif forced is not None:
-                if limit is None or rho - err <= limit:
-                    return None, len(out)  # a rival could win somewhere in between
+            if forced is not None:
+                best = (rho, err, j, split)  # the forced winner: its rivals are settled above
             else:
                 priced.append((rho, err, j, split))
                 cutoff = min(cutoff, rho + err)

@@ -10,9 +10,11 @@ from hypothesis import strategies as st
 
 from budget.election import Election
 from budget.mes_completion import add1, add1_exhaustive, exhaustive, spent
-from budget.mes_float import float_prefix, float_reach, float_rounds, float_run, float_span
+from budget.mes_budgets import Budgets
+from budget.mes_float import _dearer, _Purses, _supporters, float_prefix, float_reach, float_rounds, float_run, float_span
+from budget.mes_price import Shortfall, make_exact, quote
 from budget.mes_profile import MesProfile, build_profile
-from budget.mes_rounds import MesRun, run_rounds
+from budget.mes_rounds import MesRun, Purchase, run_rounds
 from budget.satisfaction import ALLOWED, Satisfaction
 from tests.budget.test_mes_pabutools import elections
 
@@ -138,3 +140,34 @@ def test_a_failed_wide_check_proves_its_first_rounds_and_checks_inside_may_trust
             shared = tuple(j for j, _ in at_a)
             for k in range(0, int(4 * (b - a)) + 1):
                 assert _bought(profile, a + Fraction(k, 4)) == shared, (satisfaction, a, k, passed)
+
+
+@settings(max_examples=200, deadline=None)
+@given(elections(), st.integers(0, 6), st.sampled_from([Fraction(1, 2), Fraction(999, 1000), Fraction(1), Fraction(1001, 1000), 2]))
+def test_a_rival_called_dearer_asks_more_and_one_called_unaffordable_is(e: Election, extra: int, ratio: Fraction) -> None:
+    """`_dearer` against exact prices, at every round of an exact run (purses set from its exact budgets)."""
+    for satisfaction in (s for s in Satisfaction if e.vote_type in ALLOWED[s]):
+        profile = build_profile(e, satisfaction)
+        static = _supporters(profile)
+        bought: set[int] = set()
+
+        def check(budgets: Budgets, purchase: Purchase | None) -> None:
+            purses = _Purses(profile, Fraction(0))
+            for g, c in enumerate(budgets.cls.tolist()):
+                purses.value[g] = float(budgets.value(c))
+                purses.error[g] = abs(float(budgets.value(c)) - budgets.value(c)) * 2
+            for j, cand in enumerate(profile.candidates):
+                if j in bought:
+                    continue
+                q = quote(j, cand, budgets)
+                exact = None if isinstance(q, Shortfall) else make_exact(q, budgets)
+                probe = math.inf if exact is None else float(exact * ratio)
+                got = _dearer(cand, static[j], purses, probe)
+                if got is None:
+                    assert exact is None, (j, exact)
+                elif got:
+                    assert exact is None or exact > Fraction(probe), (j, exact, probe)
+            if purchase is not None:
+                bought.add(purchase.candidate)
+
+        run_rounds(profile, profile.budget / profile.voters + extra, _key, observe=check)
