@@ -62,6 +62,8 @@ class Outcomes:
         # (low, high, winners): the first rounds are won by these candidates
         # at every endowment in [low, high] (`budget.mes_float.float_prefix`).
         self.trust: tuple[Fraction, Fraction, tuple[int, ...]] = (Fraction(0), Fraction(0), ())
+        self.money: dict[tuple[int, ...], Fraction] = {}
+        self.full: dict[tuple[int, ...], bool] = {}
 
     def at(self, endowment: Fraction) -> tuple[tuple[int, ...], float]:
         """(candidates bought in order, steps of 1 that give the same outcome: at least 1, maybe infinite)."""
@@ -105,6 +107,18 @@ class Outcomes:
         self.span = 1
         return bought, skip
 
+    def spent(self, bought: tuple[int, ...]) -> Fraction:
+        """`spent`, remembered: Budapest 2024 visits ~2,700 endowments with ~120 outcomes."""
+        if bought not in self.money:
+            self.money[bought] = spent(self.profile, bought)
+        return self.money[bought]
+
+    def exhaustive(self, bought: tuple[int, ...]) -> bool:
+        """`exhaustive`, remembered."""
+        if bought not in self.full:
+            self.full[bought] = exhaustive(self.profile, bought)
+        return self.full[bought]
+
     def _trusted(self, low: Fraction, high: Fraction, bought: tuple[int, ...]) -> int:
         """How many first rounds of `bought` an earlier, wider check proved the same on [low, high]."""
         start, end, winners = self.trust
@@ -118,7 +132,9 @@ class Outcomes:
             return tuple(j for j, _ in ahead[1]), 1, ahead[1]
         if self.floats_left > 0:
             self.floats_left -= 1
-            low = float_rounds(self.profile, endowment, self.tie_key)
+            start, end, winners = self.trust
+            known = winners if start <= endowment <= end else ()
+            low = float_rounds(self.profile, endowment, self.tie_key, known)
             if low is not None:
                 return tuple(j for j, _ in low), 1, low
         if self.last is None:
@@ -164,12 +180,12 @@ def add1_exhaustive(profile: MesProfile, tie_key: TieKey) -> tuple[Fraction, int
     first = True
     while True:
         bought, skip = outcomes.at(endowment)
-        if spent(profile, bought) > profile.budget:
+        if outcomes.spent(bought) > profile.budget:
             # The skipped steps repeated the previous outcome; the loop's last
             # one was the step just before. (A run at budget / voters never
             # overspends, so `first` cannot be true here.)
             return (endowment if first else endowment - 1), outcomes.runs
-        if exhaustive(profile, bought):
+        if outcomes.exhaustive(bought):
             return endowment, outcomes.runs
         first = False
         endowment += _step(skip)
@@ -191,6 +207,6 @@ def add1(profile: MesProfile, tie_key: TieKey, everything_fits: bool) -> tuple[F
     while True:
         step = _step(skip)
         bought, skip = outcomes.at(endowment + step)
-        if spent(profile, bought) > profile.budget:
+        if outcomes.spent(bought) > profile.budget:
             return endowment + step - 1, outcomes.runs
         endowment += step

@@ -83,6 +83,7 @@ class _Purses:
         e = float(endowment)
         self.value: FloatArray = np.full(len(profile.multiplicity), e)
         self.error: FloatArray = np.full(len(profile.multiplicity), U * e)
+        self.worst = U * e  # at least every entry of `error`
 
 
 def _price(c: Candidate, s: _Supporters, purses: _Purses) -> tuple[float, float, _Split] | None | bool:
@@ -140,13 +141,14 @@ def _dearer(c: Candidate, s: _Supporters, purses: _Purses, rho: float) -> bool |
     and that sum only grows with p, so if the supporters could not pay the
     cost even at p = rho * scale, the price is higher. That is one pass
     (Budapest 2024 cost: ~20 us against 160 us for a price on ~3,200
-    groups). Bounds: each budget is within its error, so each min(budget,
-    p * weight) is within that error too; the level is raised past the
-    rounding of rho * scale; sums are charged as in `_price`.
+    groups). Bounds: each budget is within its error, at most the worst
+    one (`_Purses.worst`: one product instead of a second dot), so each
+    min(budget, p * weight) is within that too; the level is raised past
+    the rounding of rho * scale; sums are charged as in `_price`.
     """
-    v, e = purses.value[c.groups], purses.error[c.groups]
-    money, errors = _dot(v, s.voters), _dot(e, s.voters)
-    errors *= 1 + (len(v) + 2) * U
+    v = purses.value[c.groups]
+    money = _dot(v, s.voters)
+    errors = purses.worst * s.total_voters * (1 + U)  # every group's error is at most the worst
     if money + errors + (len(v) + 2) * U * money < s.cost:
         return None
     if math.isinf(rho):
@@ -173,9 +175,16 @@ def float_run(profile: MesProfile, endowment: Fraction, tie_key: TieKey) -> tupl
     return None if rounds is None else tuple(j for j, _ in rounds)
 
 
-def float_rounds(profile: MesProfile, endowment: Fraction, tie_key: TieKey) -> FloatRounds | None:
-    """Like `float_run`, with each round's winner's rho upper bound, for `float_span`."""
-    rounds, _ = _rounds(profile, endowment, tie_key, None)
+def float_rounds(
+    profile: MesProfile, endowment: Fraction, tie_key: TieKey, known: tuple[int, ...] = ()
+) -> FloatRounds | None:
+    """Like `float_run`, with each round's winner's rho upper bound, for `float_span`.
+
+    `known`: winners of the first rounds that a span check proved for this
+    endowment (`float_prefix`); they are priced and paid, their rivals not
+    looked at.
+    """
+    rounds, _ = _rounds(profile, endowment, tie_key, None, known)
     return None if rounds is None else tuple(rounds)
 
 
@@ -207,7 +216,7 @@ def float_reach(
     bound taken there), so they can serve as the low end of the next span:
     spans chain, one run each. `trusted`: see `float_prefix`.
     """
-    rounds, _ = _rounds(profile, high, tie_key, at_low, trusted)
+    rounds, _ = _rounds(profile, high, tie_key, at_low, tuple(j for j, _ in at_low[:trusted]))
     return None if rounds is None else tuple(rounds)
 
 
@@ -225,7 +234,7 @@ def float_prefix(
     cost: a near tie at round 17 of 21 allows spans of ~3 forints, while
     the 17 rounds before it hold over hundreds).
     """
-    rounds, passed = _rounds(profile, high, tie_key, at_low, trusted)
+    rounds, passed = _rounds(profile, high, tie_key, at_low, tuple(j for j, _ in at_low[:trusted]))
     return (None if rounds is None else tuple(rounds)), passed
 
 
@@ -234,23 +243,23 @@ def _rounds(
     endowment: Fraction,
     tie_key: TieKey,
     forced: tuple[tuple[int, float], ...] | None,
-    trusted: int = 0,
+    known: tuple[int, ...] = (),
 ) -> tuple[list[tuple[int, float]] | None, int]:
     """(winner, upper bound of its rho) per round, or None if in doubt or if `forced` is not confirmed;
     and how many rounds were confirmed.
 
     With `forced`, round r must be won by forced[r][0] with every rival
-    certainly dearer than forced[r][1], and the run must end after it. Its
-    first `trusted` rounds are taken as proved (`float_prefix`): their
-    winners are priced and paid, their rivals not looked at.
+    certainly dearer than forced[r][1], and the run must end after it. The
+    first rounds are taken as proved to be won by `known` (`float_prefix`):
+    those winners are priced and paid, their rivals not looked at.
     """
     purses = _Purses(profile, endowment)
     static = _supporters(profile)
     stale = {j: s.first_rho for j, s in enumerate(static)}
     out: list[tuple[int, float]] = []
     while stale:
-        if forced is not None and len(out) < min(trusted, len(forced)):
-            j = forced[len(out)][0]
+        if len(out) < len(known):
+            j = known[len(out)]
             got = _price(profile.candidates[j], static[j], purses)
             if not isinstance(got, tuple):
                 return None, len(out)
@@ -331,3 +340,4 @@ def _pay(c: Candidate, s: _Supporters, purses: _Purses, split: _Split) -> None:
     new_error[split.poor] = 0.0  # paid all they had: exactly 0, the split being certain
     purses.value[c.groups] = left
     purses.error[c.groups] = new_error
+    purses.worst = max(purses.worst, float(new_error.max()))

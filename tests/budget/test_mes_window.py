@@ -129,9 +129,12 @@ def test_a_failed_wide_check_proves_its_first_rounds_and_checks_inside_may_trust
         prefix = tuple(j for j, _ in rounds[:passed])
         for k in range(0, 4 * width + 1):
             assert _bought(profile, low + Fraction(k, 4))[:passed] == prefix, (satisfaction, low, k, passed)
-        # A check of a span inside [low, low + width], from a run there, trusting those rounds.
+        # A run inside [low, low + width] that takes those rounds as known, and a
+        # check of a span inside it, from a run there, trusting them.
         a = low + min(start, width)
         b = min(a + inner, low + width)
+        known = float_rounds(profile, a, _key, prefix)
+        assert known is None or tuple(j for j, _ in known) == _bought(profile, a), (satisfaction, a, passed)
         at_a = float_rounds(profile, a, _key)
         if at_a is None or b == a:
             continue
@@ -156,6 +159,7 @@ def test_a_rival_called_dearer_asks_more_and_one_called_unaffordable_is(e: Elect
             for g, c in enumerate(budgets.cls.tolist()):
                 purses.value[g] = float(budgets.value(c))
                 purses.error[g] = abs(float(budgets.value(c)) - budgets.value(c)) * 2
+            purses.worst = float(purses.error.max(initial=0.0))
             for j, cand in enumerate(profile.candidates):
                 if j in bought:
                     continue
