@@ -46,7 +46,8 @@ class MesResult:
     comparison step); `mes_selected` is the Method of Equal Shares' own
     outcome after its add1 completion and before `then_greedy` (pabutools'
     `before_completion`); `endowment` is each voter's final endowment; `runs`
-    counts the MES runs the add1 loop needed.
+    counts the endowments the add1 loop looked at (each answered by a run of
+    its own, or by the span check whose high end it was), plus the final run.
     """
 
     outcome: Outcome

@@ -8,7 +8,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from budget.election import Election
+from budget.election import Ballot, Election, Project, VoteType
 from budget.mes_completion import add1, add1_exhaustive, exhaustive, spent
 from budget.mes_budgets import Budgets
 from budget.mes_float import _dearer, _Purses, _supporters, float_prefix, float_reach, float_rounds, float_run, float_span
@@ -175,3 +175,31 @@ def test_a_rival_called_dearer_asks_more_and_one_called_unaffordable_is(e: Elect
                 bought.add(purchase.candidate)
 
         run_rounds(profile, profile.budget / profile.voters + extra, _key, observe=check)
+
+
+@st.composite
+def crowds(draw: st.DrawFn) -> Election:
+    """Approval elections with 40-120 voters and 6-12 projects, where the add1 loops take tens of steps.
+
+    Enough voters that endowments run short unevenly, so span checks, their
+    trusted rounds and rivals' one-pass checks all come into play (the
+    small elections above rarely get that far).
+    """
+    ids = [str(k) for k in range(draw(st.integers(6, 12)))]
+    projects = tuple(Project(i, Fraction(draw(st.integers(20, 400)))) for i in ids)
+    ballots = []
+    for _ in range(draw(st.integers(40, 120))):
+        chosen = draw(st.lists(st.sampled_from(ids), min_size=0, max_size=len(ids), unique=True))
+        ballots.append(Ballot(tuple(chosen), None))
+    budget = Fraction(sum(p.cost for p in projects) * draw(st.integers(20, 60)), 100)
+    return Election(projects, budget, VoteType.APPROVAL, tuple(ballots))
+
+
+@settings(max_examples=100, deadline=None)
+@given(crowds())
+def test_skipping_loops_equal_the_step_by_step_loops_on_crowds(e: Election) -> None:
+    for satisfaction in (Satisfaction.COST, Satisfaction.CARDINALITY):
+        profile = build_profile(e, satisfaction)
+        assert add1_exhaustive(profile, _key)[0] == _stepwise_exhaustive(profile)
+        if sum(c.cost for c in profile.candidates) > profile.budget:
+            assert add1(profile, _key, everything_fits=False)[0] == _stepwise_add1(profile)
