@@ -36,6 +36,10 @@ class _Split:
     poor: npt.NDArray[np.bool_]
     p: float
     err: float
+    # The supporters' budgets and errors when priced: paying follows pricing
+    # within the same round, before any purse changes, so `_pay` reuses them.
+    value: FloatArray
+    error: FloatArray
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +142,7 @@ def _price(c: Candidate, s: _Supporters, purses: _Purses) -> tuple[float, float,
     if float(np.where(poor, np.inf, low).min()) * (1 - U) <= p + err_p:
         return False
     scale = s.scale
-    return p / scale, err_p / scale + 2 * U * p / scale, _Split(poor, p, err_p)
+    return p / scale, err_p / scale + 2 * U * p / scale, _Split(poor, p, err_p, v, e)
 
 
 def _dearer(c: Candidate, s: _Supporters, purses: _Purses, rho: float) -> bool | None:
@@ -337,7 +341,7 @@ def _cheapest(
 
 def _pay(c: Candidate, s: _Supporters, purses: _Purses, split: _Split) -> None:
     p, err_p = split.p, split.err
-    v, e = purses.value[c.groups], purses.error[c.groups]
+    v, e = split.value, split.error
     if s.unit:  # the same floats as below with weights of 1
         left = v - p
         new_error = e + err_p + 2 * U * (v + p)
