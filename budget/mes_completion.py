@@ -22,7 +22,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from budget.mes_profile import MesProfile
-from budget.mes_float import FloatRounds, float_prefix, float_rounds
+from budget.mes_float import FloatRounds, Partial, float_check, float_prefix, float_resume, float_rounds
 from budget.mes_rounds import MesRun, TieKey, resume, run_rounds
 
 
@@ -62,6 +62,8 @@ class Outcomes:
         # (low, high, winners): the first rounds are won by these candidates
         # at every endowment in [low, high] (`budget.mes_float.float_prefix`).
         self.trust: tuple[Fraction, Fraction, tuple[int, ...]] = (Fraction(0), Fraction(0), ())
+        # A failed span check's run at its high end, as far as it got.
+        self.partial: Partial | None = None
         self.money: dict[tuple[int, ...], Fraction] = {}
         self.full: dict[tuple[int, ...], bool] = {}
 
@@ -92,7 +94,7 @@ class Outcomes:
         while self.span >= 1:
             high = endowment + self.span
             trusted = self._trusted(endowment, high, bought)
-            reached, passed = float_prefix(self.profile, high, self.tie_key, rounds, trusted)
+            reached, passed, partial = float_check(self.profile, high, self.tie_key, rounds, trusted)
             if reached is not None:
                 self.ahead = (high, reached)
                 skip = self.span
@@ -102,6 +104,9 @@ class Outcomes:
                 return bought, skip
             if passed > trusted:
                 self.trust = (endowment, high, bought[:passed])
+            # The last failed check is at endowment + 1, the next visit: its
+            # run there, as far as it got, is finished then (`float_resume`).
+            self.partial = partial
             self.span //= 2
             self.streak = 0
         self.span = 1
@@ -130,11 +135,15 @@ class Outcomes:
         ahead, self.ahead = self.ahead, None
         if ahead is not None and ahead[0] == endowment:
             return tuple(j for j, _ in ahead[1]), 1, ahead[1]
+        partial, self.partial = self.partial, None
         if self.floats_left > 0:
             self.floats_left -= 1
-            start, end, winners = self.trust
-            known = winners if start <= endowment <= end else ()
-            low = float_rounds(self.profile, endowment, self.tie_key, known)
+            if partial is not None and partial.endowment == endowment:
+                low = float_resume(self.profile, partial, self.tie_key)
+            else:
+                start, end, winners = self.trust
+                known = winners if start <= endowment <= end else ()
+                low = float_rounds(self.profile, endowment, self.tie_key, known)
             if low is not None:
                 return tuple(j for j, _ in low), 1, low
         if self.last is None:

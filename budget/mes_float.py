@@ -90,6 +90,23 @@ class _Purses:
         self.worst = U * e  # at least every entry of `error`
 
 
+@dataclass(slots=True)
+class Partial:
+    """A float run at `endowment` halted by a failed span check after `len(out)` proved rounds.
+
+    Those rounds are the run's own at this endowment (each winner proved
+    cheaper than every rival there), `purses` hold the budgets after them and
+    `stale` lower bounds on the rivals' rho, so `float_resume` can finish the
+    run from there instead of starting over. It is used once: resuming
+    changes the purses.
+    """
+
+    endowment: Fraction
+    purses: _Purses
+    stale: dict[int, float]
+    out: list[tuple[int, float]]
+
+
 def _price(c: Candidate, s: _Supporters, purses: _Purses) -> tuple[float, float, _Split] | None | bool:
     """(rho, error, split) if certain; None if certainly unaffordable; False if in doubt.
 
@@ -183,7 +200,7 @@ def _dot(a: FloatArray, b: FloatArray) -> float:
 
 def float_run(profile: MesProfile, endowment: Fraction, tie_key: TieKey) -> tuple[int, ...] | None:
     """The candidates an exact run at `endowment` buys, in order; None if floats cannot be sure."""
-    rounds, _ = _rounds(profile, endowment, tie_key, None)
+    rounds, _, _ = _rounds(profile, endowment, tie_key, None)
     return None if rounds is None else tuple(j for j, _ in rounds)
 
 
@@ -196,7 +213,13 @@ def float_rounds(
     endowment (`float_prefix`); they are priced and paid, their rivals not
     looked at.
     """
-    rounds, _ = _rounds(profile, endowment, tie_key, None, known)
+    rounds, _, _ = _rounds(profile, endowment, tie_key, None, known)
+    return None if rounds is None else tuple(rounds)
+
+
+def float_resume(profile: MesProfile, partial: Partial, tie_key: TieKey) -> FloatRounds | None:
+    """`float_rounds` at `partial.endowment`, finishing the run a failed span check began there."""
+    rounds, _, _ = _rounds(profile, partial.endowment, tie_key, None, (), partial)
     return None if rounds is None else tuple(rounds)
 
 
@@ -228,7 +251,7 @@ def float_reach(
     bound taken there), so they can serve as the low end of the next span:
     spans chain, one run each. `trusted`: see `float_prefix`.
     """
-    rounds, _ = _rounds(profile, high, tie_key, at_low, tuple(j for j, _ in at_low[:trusted]))
+    rounds, _, _ = _rounds(profile, high, tie_key, at_low, tuple(j for j, _ in at_low[:trusted]))
     return None if rounds is None else tuple(rounds)
 
 
@@ -246,8 +269,16 @@ def float_prefix(
     cost: a near tie at round 17 of 21 allows spans of ~3 forints, while
     the 17 rounds before it hold over hundreds).
     """
-    rounds, passed = _rounds(profile, high, tie_key, at_low, tuple(j for j, _ in at_low[:trusted]))
-    return (None if rounds is None else tuple(rounds)), passed
+    rounds, passed, _ = float_check(profile, high, tie_key, at_low, trusted)
+    return rounds, passed
+
+
+def float_check(
+    profile: MesProfile, high: Fraction, tie_key: TieKey, at_low: FloatRounds, trusted: int = 0
+) -> tuple[FloatRounds | None, int, Partial | None]:
+    """`float_prefix`, and when the check fails, the run at `high` as far as it got (for `float_resume`)."""
+    rounds, passed, partial = _rounds(profile, high, tie_key, at_low, tuple(j for j, _ in at_low[:trusted]))
+    return (None if rounds is None else tuple(rounds)), passed, partial
 
 
 def _rounds(
@@ -256,25 +287,39 @@ def _rounds(
     tie_key: TieKey,
     forced: tuple[tuple[int, float], ...] | None,
     known: tuple[int, ...] = (),
-) -> tuple[list[tuple[int, float]] | None, int]:
+    resume: Partial | None = None,
+) -> tuple[list[tuple[int, float]] | None, int, Partial | None]:
     """(winner, upper bound of its rho) per round, or None if in doubt or if `forced` is not confirmed;
     and how many rounds were confirmed.
 
     With `forced`, round r must be won by forced[r][0] with every rival
     certainly dearer than forced[r][1], and the run must end after it. The
     first rounds are taken as proved to be won by `known` (`float_prefix`):
-    those winners are priced and paid, their rivals not looked at.
+    those winners are priced and paid, their rivals not looked at. With
+    `resume`, the run goes on from a failed check's proved rounds.
+
+    The third value: when a forced check fails at a round, the run so far
+    (a `Partial`: every round before that one is this endowment's own).
     """
-    purses = _Purses(profile, endowment)
     static = _supporters(profile)
-    stale = {j: s.first_rho for j, s in enumerate(static)}
-    out: list[tuple[int, float]] = []
+    if resume is not None:
+        purses, stale, out = resume.purses, resume.stale, resume.out
+    else:
+        purses = _Purses(profile, endowment)
+        stale = {j: s.first_rho for j, s in enumerate(static)}
+        out = []
+
+    def halt() -> tuple[None, int, Partial | None]:
+        # Every failure happens before the round's purchase is paid, and the
+        # rivals' bounds set so far are true lower bounds at this endowment.
+        return None, len(out), Partial(endowment, purses, stale, out) if forced is not None else None
+
     while stale:
         if len(out) < len(known):
             j = known[len(out)]
             got = _price(profile.candidates[j], static[j], purses)
             if not isinstance(got, tuple):
-                return None, len(out)
+                return halt()
             _pay(profile.candidates[j], static[j], purses, got[2])
             del stale[j]
             out.append((j, got[0] + got[1]))
@@ -296,12 +341,12 @@ def _rounds(
                     del stale[j]
                     continue
                 if not dearer:
-                    return None, len(out)  # a rival could win somewhere in between
+                    return halt()  # a rival could win somewhere in between
                 stale[j] = limit  # a lower bound: prices only rise during a run
                 continue
             got = _price(profile.candidates[j], static[j], purses)
             if got is False or got is True:
-                return None, len(out)
+                return halt()
             if got is None:
                 del stale[j]
                 continue
@@ -317,11 +362,13 @@ def _rounds(
         if best is None:
             break
         if best[0] + best[1] >= second_lo:
-            return None, len(out)  # a tie or a near tie: the exact run decides
+            return halt()  # a tie or a near tie: the exact run decides
         _pay(profile.candidates[best[2]], static[best[2]], purses, best[3])
         del stale[best[2]]
         out.append((best[2], best[0] + best[1]))
-    return (out if forced is None or len(out) == len(forced) else None), len(out)
+    if forced is not None and len(out) != len(forced):
+        return halt()
+    return out, len(out), None
 
 
 def _cheapest(

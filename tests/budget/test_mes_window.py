@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from budget.election import Ballot, Election, Project, VoteType
 from budget.mes_completion import add1, add1_exhaustive, exhaustive, spent
 from budget.mes_budgets import Budgets
-from budget.mes_float import _dearer, _Purses, _supporters, float_prefix, float_reach, float_rounds, float_run, float_span
+from budget.mes_float import (
+    _dearer, _Purses, _supporters, float_check, float_prefix, float_reach, float_resume, float_rounds, float_run, float_span,
+)
 from budget.mes_price import Shortfall, make_exact, quote
 from budget.mes_profile import MesProfile, build_profile
 from budget.mes_rounds import MesRun, Purchase, run_rounds
@@ -143,6 +145,27 @@ def test_a_failed_wide_check_proves_its_first_rounds_and_checks_inside_may_trust
             shared = tuple(j for j, _ in at_a)
             for k in range(0, int(4 * (b - a)) + 1):
                 assert _bought(profile, a + Fraction(k, 4)) == shared, (satisfaction, a, k, passed)
+
+
+@settings(max_examples=200, deadline=None)
+@given(elections(), st.integers(0, 20), st.integers(1, 8), st.integers(0, 3))
+def test_a_failed_check_run_finished_later_is_the_exact_run(e: Election, extra: int, width: int, trusted: int) -> None:
+    # The add1 loops finish, at the next endowment, the run that a failed span
+    # check began there: it must buy what an exact run there buys, or abstain.
+    for satisfaction in (s for s in Satisfaction if e.vote_type in ALLOWED[s]):
+        profile = build_profile(e, satisfaction)
+        low = profile.budget / profile.voters + extra
+        rounds = float_rounds(profile, low, _key)
+        if rounds is None:
+            continue
+        high = low + width
+        reached, passed, partial = float_check(profile, high, _key, rounds, min(trusted, len(rounds)))
+        if reached is not None:
+            assert partial is None
+            continue
+        assert partial is not None and partial.endowment == high and len(partial.out) == passed
+        finished = float_resume(profile, partial, _key)
+        assert finished is None or tuple(j for j, _ in finished) == _bought(profile, high), (satisfaction, low, width)
 
 
 @settings(max_examples=200, deadline=None)
