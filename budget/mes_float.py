@@ -33,7 +33,7 @@ FloatRounds = tuple[tuple[int, float], ...]  # (winner, upper bound of its rho) 
 class _Split:
     """A certain price p (within err) and who pays all: `poor` marks them among the supporters."""
 
-    poor: npt.NDArray[np.bool_]
+    poor: npt.NDArray[np.bool_] | None  # None: nobody pays all
     p: float
     err: float
     # The supporters' budgets and errors when priced: paying follows pricing
@@ -128,7 +128,7 @@ def _price(c: Candidate, s: _Supporters, purses: _Purses) -> tuple[float, float,
     if money - slack < cost:
         return False
     key = v if s.unit else v / s.weights
-    held = v * s.voters
+    held: FloatArray | None = None  # v * voters, made only once someone is poor
     paid, rich, count = 0.0, s.total_weight, 0
     while True:
         p = (cost - paid) / rich
@@ -143,6 +143,8 @@ def _price(c: Candidate, s: _Supporters, purses: _Purses) -> tuple[float, float,
         # sum (zeros included) stays within the (k + 4) * U charged below,
         # and the weights' sum is exact (integers far below 2^53).
         mask = poor.astype(np.float64)
+        if held is None:
+            held = v * s.voters
         paid = _dot(held, mask)
         rich = s.total_weight - _dot(s.weighted, mask)
         if rich <= 0:
@@ -156,10 +158,10 @@ def _price(c: Candidate, s: _Supporters, purses: _Purses) -> tuple[float, float,
         if float(np.where(poor, high, -np.inf).max()) * (1 + U) >= p - err_p:
             return False
     low = v - e if s.unit else (v - e) / s.weights
-    if float(np.where(poor, np.inf, low).min()) * (1 - U) <= p + err_p:
+    if float((np.where(poor, np.inf, low) if count else low).min()) * (1 - U) <= p + err_p:
         return False
     scale = s.scale
-    return p / scale, err_p / scale + 2 * U * p / scale, _Split(poor, p, err_p, v, e)
+    return p / scale, err_p / scale + 2 * U * p / scale, _Split(poor if count else None, p, err_p, v, e)
 
 
 def _dearer(c: Candidate, s: _Supporters, purses: _Purses, rho: float) -> bool | None:
@@ -393,11 +395,13 @@ def _pay(c: Candidate, s: _Supporters, purses: _Purses, split: _Split) -> None:
         left = v - p
         new_error = e + err_p + 2 * U * (v + p)
     else:
-        left = v - p * s.weights
-        new_error = e + s.weights * err_p + 2 * U * (v + p * s.weights)
+        owed = p * s.weights
+        left = v - owed
+        new_error = e + s.weights * err_p + 2 * U * (v + owed)
     # The poor paid all they had: exactly 0, the split being certain.
-    left = np.where(split.poor, 0.0, left)
-    new_error = np.where(split.poor, 0.0, new_error)
+    if split.poor is not None:
+        left = np.where(split.poor, 0.0, left)
+        new_error = np.where(split.poor, 0.0, new_error)
     purses.value[c.groups] = left
     purses.error[c.groups] = new_error
     purses.worst = max(purses.worst, float(new_error.max()))
