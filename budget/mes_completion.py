@@ -56,6 +56,8 @@ class Outcomes:
         self.floats_left = 0
         self.span = 16
         self.streak = 0
+        self.probe_misses = 0  # wide checks failed in a row
+        self.probe_rest = 0  # visits left before the next wide check
         # The rounds at a higher endowment that the last span check proved,
         # as (endowment, rounds): the loop's next visit starts from there.
         self.ahead: tuple[Fraction, FloatRounds] | None = None
@@ -82,15 +84,22 @@ class Outcomes:
         # at each success failed every other check where a near tie holds
         # spans to a steady ~3 forints). A proved span's high end is where
         # the next visit starts, its rounds known.
-        if self.span < PROBE and self._trusted(endowment, endowment + self.span, bought) == 0:
+        if self.probe_rest > 0:
+            self.probe_rest -= 1
+        elif self.span < PROBE and self._trusted(endowment, endowment + self.span, bought) == 0:
             # A wide check, even failing, proves the rounds before its near
             # tie over the whole width: the checks inside it skip their rivals.
             high = endowment + PROBE * self.span
             reached, passed = float_prefix(self.profile, high, self.tie_key, rounds)
             if reached is not None:
                 self.ahead = (high, reached)
+                self.probe_misses = 0
                 return bought, PROBE * self.span
             self.trust = (endowment, high, bought[:passed])
+            # Where outcomes change every few steps (Czestochowa 2024: 366
+            # steps, 53 of 54 wide checks failed), wait longer before the next.
+            self.probe_misses += 1
+            self.probe_rest = min(2 ** self.probe_misses, 16) if self.probe_misses >= 2 else 0
         while self.span >= 1:
             high = endowment + self.span
             trusted = self._trusted(endowment, high, bought)
