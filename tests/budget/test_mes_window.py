@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from fractions import Fraction
 
 from hypothesis import given, settings
@@ -12,7 +13,8 @@ from budget.election import Ballot, Election, Project, VoteType
 from budget.mes_completion import add1, add1_exhaustive, exhaustive, spent
 from budget.mes_budgets import Budgets
 from budget.mes_float import (
-    _dearer, _Purses, _supporters, float_check, float_prefix, float_reach, float_resume, float_rounds, float_run, float_span,
+    FloatRounds, _dearer, _Purses, _supporters, float_check, float_prefix, float_reach, float_resume, float_rounds,
+    float_run, float_span,
 )
 from budget.mes_price import Shortfall, make_exact, quote
 from budget.mes_profile import MesProfile, build_profile
@@ -116,17 +118,22 @@ def test_chained_spans_hold_at_every_endowment_inside(e: Election, extra: int, f
                 assert _bought(profile, low + Fraction(k, 4)) == shared, (satisfaction, low, k)
 
 
+def _float_runs(e: Election, extra: int) -> Iterator[tuple[Satisfaction, MesProfile, Fraction, FloatRounds]]:
+    """Per satisfaction e allows: its profile, an endowment `extra` above the start, and a float run there."""
+    for satisfaction in (s for s in Satisfaction if e.vote_type in ALLOWED[s]):
+        profile = build_profile(e, satisfaction)
+        low = profile.budget / profile.voters + extra
+        rounds = float_rounds(profile, low, _key)
+        if rounds is not None:
+            yield satisfaction, profile, low, rounds
+
+
 @settings(max_examples=200, deadline=None)
 @given(elections(), st.integers(0, 20), st.integers(1, 12), st.integers(0, 12), st.integers(1, 12))
 def test_a_failed_wide_check_proves_its_first_rounds_and_checks_inside_may_trust_them(
     e: Election, extra: int, width: int, start: int, inner: int
 ) -> None:
-    for satisfaction in (s for s in Satisfaction if e.vote_type in ALLOWED[s]):
-        profile = build_profile(e, satisfaction)
-        low = profile.budget / profile.voters + extra
-        rounds = float_rounds(profile, low, _key)
-        if rounds is None:
-            continue
+    for satisfaction, profile, low, rounds in _float_runs(e, extra):
         _, passed = float_prefix(profile, low + width, _key, rounds)
         prefix = tuple(j for j, _ in rounds[:passed])
         for k in range(0, 4 * width + 1):
@@ -153,12 +160,7 @@ def test_a_failed_check_run_finished_later_is_the_exact_run(e: Election, extra: 
     # The add1 loops finish, at the next endowment, the run that a failed span
     # check began there: it must buy what an exact run there buys, or abstain.
     # As in the loops, a check may trust only rounds a wider check proved.
-    for satisfaction in (s for s in Satisfaction if e.vote_type in ALLOWED[s]):
-        profile = build_profile(e, satisfaction)
-        low = profile.budget / profile.voters + extra
-        rounds = float_rounds(profile, low, _key)
-        if rounds is None:
-            continue
+    for satisfaction, profile, low, rounds in _float_runs(e, extra):
         trusted = float_prefix(profile, low + 4 * width, _key, rounds)[1] if wide else 0
         high = low + width
         reached, passed, partial = float_check(profile, high, _key, rounds, trusted)
