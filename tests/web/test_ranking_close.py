@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import asyncpg
 
-from tests.web.conftest import Server
+from tests.web.conftest import Client, Server
 from tests.web.test_proposal_support import as_, key, make_cast, text
+
+
+@asynccontextmanager
+async def ranking(server: Server, db: asyncpg.Connection, residents: int, titles: tuple[str, ...]) -> AsyncIterator[
+        tuple[int, list[Client], Client, list[int]]]:
+    """A session in its ranking phase: (session id, residents, facilitator, proposal ids), clients closed after."""
+    cast = await make_cast(db, residents=residents)
+    s = cast.session_id
+    people = [as_(server, cast, f"r{n}") for n in range(residents)]
+    fac = as_(server, cast, "facilitator")
+    try:
+        ids = [(await (await people[n].api("POST", f"/sessions/{s}/proposals", text(t))).json())["proposal_id"]
+               for n, t in enumerate(titles)]
+        assert (await fac.api("POST", f"/sessions/{s}/advance_phase", {"key": key(), "to": "ranking"})).status == 200
+        yield s, people, fac, ids
+    finally:
+        for c in (*people, fac):
+            await c.close()
 
 
 async def test_every_acknowledged_ballot_is_counted_when_the_close_races_them(
         server: Server, db: asyncpg.Connection) -> None:
-    cast = await make_cast(db, residents=24)
-    s = cast.session_id
-    residents = [as_(server, cast, f"r{n}") for n in range(24)]
-    fac = as_(server, cast, "facilitator")
-    try:
-        ids = [(await (await residents[n].api("POST", f"/sessions/{s}/proposals", text(t))).json())["proposal_id"]
-               for n, t in enumerate(("A", "B", "C"))]
-        assert (await fac.api("POST", f"/sessions/{s}/advance_phase", {"key": key(), "to": "ranking"})).status == 200
+    async with ranking(server, db, 24, ("A", "B", "C")) as (s, residents, fac, ids):
         for c in residents:
             await c.get("/")                                  # each has its CSRF cookie before the race
 
@@ -49,21 +62,11 @@ async def test_every_acknowledged_ballot_is_counted_when_the_close_races_them(
         assert result["ballots"] == acked == await db.fetchval(
             "SELECT count(*) FROM ranking_ballots WHERE session_id = $1", s)
         print(f"{acked} of 24 ballots landed before the close; all {acked} counted")
-    finally:
-        for c in (*residents, fac):
-            await c.close()
 
 
 async def test_the_result_is_stored_at_close_and_published_in_the_session_record(
         server: Server, db: asyncpg.Connection) -> None:
-    cast = await make_cast(db, residents=3)
-    s = cast.session_id
-    residents = [as_(server, cast, f"r{n}") for n in range(3)]
-    fac = as_(server, cast, "facilitator")
-    try:
-        ids = [(await (await residents[n].api("POST", f"/sessions/{s}/proposals", text(t))).json())["proposal_id"]
-               for n, t in enumerate(("Trees", "Benches"))]
-        assert (await fac.api("POST", f"/sessions/{s}/advance_phase", {"key": key(), "to": "ranking"})).status == 200
+    async with ranking(server, db, 3, ("Trees", "Benches")) as (s, residents, fac, ids):
         for r in residents:
             resp = await r.api("POST", f"/sessions/{s}/ranking/ballot", {"key": key(), "ranking": list(reversed(ids))})
             assert resp.status == 200
@@ -74,6 +77,3 @@ async def test_the_result_is_stored_at_close_and_published_in_the_session_record
         assert record["ranking"]["order"] == [f"#{ids[1]}", f"#{ids[0]}"]
         page = await (await residents[0].get(f"/s/{s}/record")).text()
         assert "Ranking of the proposals" in page and page.index("Benches") < page.index("Trees", page.index("Ranking"))
-    finally:
-        for c in (*residents, fac):
-            await c.close()
