@@ -1,15 +1,16 @@
 """Reading a Pabulib file's ballots by content, without a `Ballot` per line.
 
-Rules only need how many ballots have each content (`Election.ballot_counts`),
+Rules only need how many ballots have each content (`Election.ballot_table`),
 and real files repeat contents a lot: Wroclaw 2015's 131,778 ballots are 197
 distinct ones, Katowice 2023's 39,828 are 1,806. So when the VOTES section is
-plain (the last section, no quotes, no blank lines, every line exactly as many
-fields as the header) this reader finds the vote and points fields of every
-line with numpy, counts the distinct byte strings, and reads each distinct one
-once with the same `Contents` the full reader uses. The ballots themselves
-(voter ids, extra columns) are built by the full reader on first use
-(`LazyBallots`). Anything unusual returns None, and the caller runs the full
-reader, which also names the line of any error.
+plain (no quotes, no blank lines, every line exactly as many fields as the
+header, LF or CRLF throughout) this reader finds the vote and points fields of
+every line with numpy, groups equal ones, and turns the distinct ones into the
+table in numpy, or, for fields that are not plain token lists, one by one with
+the same `Contents` the full reader uses. The ballots themselves (voter ids,
+extra columns) are built by the full reader on first use (`LazyBallots`).
+Anything unusual returns None, and the caller runs the full reader, which
+also names the line of any error.
 """
 
 from __future__ import annotations

@@ -46,11 +46,6 @@ ALLOWED: dict[Satisfaction, frozenset[VoteType]] = {
 }
 
 
-def project_index(election: Election) -> dict[str, int]:
-    """Project id -> position in `election.projects`."""
-    return {p.id: i for i, p in enumerate(election.projects)}
-
-
 def check_satisfaction(election: Election, satisfaction: Satisfaction) -> None:
     """Raise SatisfactionError if the vote type cannot give `satisfaction`."""
     if election.vote_type not in ALLOWED[satisfaction]:
