@@ -96,12 +96,33 @@ def test_ids_that_are_prefixes_of_each_other_and_longer_than_a_word(tmp_path: Pa
         ("v1;1,12;a\n\nv2;12;b\n", None, False),  # a blank line between ballots
         ("v1;1,12;a\r\nv2;12;b\n", None, False),  # mixed line ends
         ("v1;1,12;a\rv2;12;b\n", None, False),  # an old Mac line end
+        ("v1;1,12;a\r\nv2;12;b\r\n", None, False),  # a stray CR in an LF file
+        ("v1;1,12;a\0b\nv2;12;b\n", None, False),  # a NUL byte
+        ("\nv1;1,12;a\nv2;12;b\n", None, False),  # a blank first line
+        ("1,12\n\n12\n", "vote", False),  # a blank line, one column
+        ("\n1,12\n12\n", "vote", False),  # a blank first line, one column
+        ("1,12\n \t\n12\n", "vote", False),  # a line of spaces, one column
+        ("1,12\n12\n\n", "vote", True),  # blank lines at the end only
     ],
 )
 def test_unusual_vote_sections_read_as_the_full_reader_reads_them(
     tmp_path: Path, votes: str, header: str | None, plain: bool
 ) -> None:
     assert_same(write(tmp_path, approval(votes, header or "voter_id;vote;district")), fast_expected=plain)
+
+
+@pytest.mark.parametrize(
+    "votes",
+    [
+        "v1;1,12;a\nv2;12;b\r\n",  # a bare LF in a CRLF file
+        "v1;1,12;a\rx\r\nv2;12;b\r\n",  # a bare CR in a CRLF file
+        "v1;1,12;a\r\n\r\nv2;12;b\r\n",  # a blank line
+    ],
+)
+def test_unusual_crlf_vote_sections_go_to_the_full_reader(tmp_path: Path, votes: str) -> None:
+    path = tmp_path / "x.pb"
+    path.write_bytes(approval("").replace("\n", "\r\n").encode("utf-8") + votes.encode("utf-8"))
+    assert_same(path, fast_expected=False)
 
 
 POINTS_HEAD = HEAD.format(kind="cumulative", projects=PROJECTS, header="voter_id;vote;points;age")
@@ -192,3 +213,17 @@ def test_utf8_check_agrees_with_pythons_decoder(data: bytes) -> None:
     except UnicodeDecodeError:
         expected = False
     assert valid_utf8(np.frombuffer(data, dtype=np.uint8)) is expected
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(UTF8_PIECES, max_size=8).map(b"".join), st.integers(0, 40), st.integers(0, 7))
+def test_utf8_check_agrees_anywhere_in_a_long_buffer(data: bytes, before: int, offset: int) -> None:
+    """Long inputs are scanned eight bytes at a time from an aligned address: the piece sits at any
+    alignment, among ASCII, and the array may start mid-word."""
+    buffer = b"x" * offset + b"a" * before + data + b"z" * 20
+    try:
+        data.decode("utf-8")
+        expected = True
+    except UnicodeDecodeError:
+        expected = False
+    assert valid_utf8(np.frombuffer(buffer, dtype=np.uint8)[offset:]) is expected
