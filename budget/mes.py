@@ -75,11 +75,15 @@ def method_of_equal_shares(
     """Run MES with the given options (module docstring); `explain=False` skips explanations."""
     profile = build_profile(election, satisfaction)
     order = TieOrder.of(election, tie_break)
-    endowment, runs, key = _complete(election, profile, order, completion)
-    # Without explanations only the projects bought matter, and a float run
-    # with error bounds names them when it can prove it (`budget.mes_float`;
-    # Praga-Poludnie cardinality: 0.03 s against 0.14 s for the exact run).
-    bought = float_run(profile, endowment, key) if not explain and profile.voters else None
+    endowment, runs, key, bought = _complete(election, profile, order, completion)
+    # Without explanations only the projects bought matter: the add1 loop
+    # found them, or a float run with error bounds names them when it can
+    # prove it (`budget.mes_float`; Praga-Poludnie cardinality: 0.03 s
+    # against 0.14 s for the exact run).
+    if explain or not profile.voters:
+        bought = None
+    elif bought is None:
+        bought = float_run(profile, endowment, key)
     run: MesRun | None = None
     if bought is None:
         run = run_rounds(profile, endowment, key) if profile.voters else MesRun(Fraction(0), ())
@@ -100,21 +104,23 @@ def method_of_equal_shares(
 
 def _complete(
     election: Election, profile: MesProfile, order: TieOrder, completion: Completion
-) -> tuple[Fraction, int, TieKey]:
-    """The endowment the completion settles on, the runs it took, and the tie key of the runs."""
+) -> tuple[Fraction, int, TieKey, tuple[int, ...] | None]:
+    """The endowment the completion settles on, the runs it took, the tie key of the runs, and the
+    candidates MES buys at that endowment if the completion found them."""
 
     def key(j: int) -> int:
         return order.rank[profile.candidates[j].index]
 
     if profile.voters == 0:
-        return Fraction(0), 0, key  # pabutools: no ballots, nothing funded
-    endowment, runs = profile.budget / profile.voters, 0
+        return Fraction(0), 0, key, None  # pabutools: no ballots, nothing funded
     if completion is Completion.ADD1_EXHAUSTIVE:
-        endowment, runs = add1_exhaustive(profile, key)
+        endowment, runs, bought = add1_exhaustive(profile, key)
     elif completion is Completion.ADD1:
         everything = sum((p.cost for p in election.projects), Fraction(0)) <= election.budget
-        endowment, runs = add1(profile, key, everything)
-    return endowment, runs, key
+        endowment, runs, bought = add1(profile, key, everything)
+    else:
+        endowment, runs, bought = profile.budget / profile.voters, 0, None
+    return endowment, runs, key, bought
 
 
 def _exhaustive(election: Election, selected: tuple[str, ...]) -> bool:

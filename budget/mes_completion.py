@@ -50,6 +50,7 @@ LOCKSTEP_NUMBERS = 10_000
 # batch's bookkeeping per candidate costs more than the calls it shares
 # (Wroclaw 2015, one group a candidate: card add1 0.07 -> 0.10 s; Assen 2024).
 LOCKSTEP_GROUPS = 50
+LOCKSTEP_PURSES = 1_000_000  # a batch holds every voter group's budget per row: ~8 MB per array
 
 
 class Outcomes:
@@ -61,7 +62,7 @@ class Outcomes:
     steps provably repeat it (`budget.mes_window`).
     """
 
-    def __init__(self, profile: MesProfile, tie_key: TieKey) -> None:
+    def __init__(self, profile: MesProfile, tie_key: TieKey, lockstep: bool | None = None) -> None:
         self.profile, self.tie_key = profile, tie_key
         self.last: MesRun | None = None
         self.runs = 0
@@ -89,7 +90,8 @@ class Outcomes:
         # goes back to span checks where a batch shows long repeats.
         self.batched: dict[Fraction, tuple[int, ...]] = {}
         groups = sum(len(c.groups) for c in profile.candidates) / max(1, len(profile.candidates))
-        self.lockstep = LOCKSTEP_GROUPS <= groups <= LOCKSTEP_NUMBERS / LOCKSTEP
+        fits = len(profile.multiplicity) * LOCKSTEP <= LOCKSTEP_PURSES
+        self.lockstep = (LOCKSTEP_GROUPS <= groups <= LOCKSTEP_NUMBERS / LOCKSTEP and fits) if lockstep is None else lockstep
         self.crowded = CROWDED
         self.patience = CROWDED  # crowded visits before the next batch; doubles when batches fail
 
@@ -242,40 +244,50 @@ def _step(skip: float) -> int:
     return int(skip)
 
 
-def add1_exhaustive(profile: MesProfile, tie_key: TieKey) -> tuple[Fraction, int]:
-    """pabutools' iterated MES: the endowment it settles on, and how many runs it took."""
-    outcomes = Outcomes(profile, tie_key)
+def add1_exhaustive(
+    profile: MesProfile, tie_key: TieKey, lockstep: bool | None = None
+) -> tuple[Fraction, int, tuple[int, ...] | None]:
+    """pabutools' iterated MES: the endowment it settles on, how many runs it took, and what MES buys there.
+
+    `lockstep`: whether crowded stretches run in batches (`Outcomes`); None
+    lets the profile's size decide.
+    """
+    outcomes = Outcomes(profile, tie_key, lockstep)
     endowment = profile.budget / profile.voters
-    first = True
+    previous: tuple[int, ...] | None = None
     while True:
         bought, skip = outcomes.at(endowment)
         if outcomes.spent(bought) > profile.budget:
             # The skipped steps repeated the previous outcome; the loop's last
             # one was the step just before. (A run at budget / voters never
-            # overspends, so `first` cannot be true here.)
-            return (endowment if first else endowment - 1), outcomes.runs
+            # overspends, so there is a previous outcome.)
+            return (endowment, outcomes.runs, None) if previous is None else (endowment - 1, outcomes.runs, previous)
         if outcomes.exhaustive(bought):
-            return endowment, outcomes.runs
-        first = False
+            return endowment, outcomes.runs, bought
+        previous = bought
         endowment += _step(skip)
 
 
-def add1(profile: MesProfile, tie_key: TieKey, everything_fits: bool) -> tuple[Fraction, int]:
-    """equalshares.net's add1: the last endowment whose outcome fitted, and how many runs it took."""
+def add1(
+    profile: MesProfile, tie_key: TieKey, everything_fits: bool, lockstep: bool | None = None
+) -> tuple[Fraction, int, tuple[int, ...] | None]:
+    """equalshares.net's add1: the last endowment whose outcome fitted, how many runs it took, and what MES
+    buys there (None when the loop did not run)."""
     endowment = profile.budget / profile.voters
     if everything_fits:
-        return endowment, 0
+        return endowment, 0, None
     total = sum((c.cost for c in profile.candidates), Fraction(0))
     if total <= profile.budget:
         # Every outcome fits, so the tool would raise the endowment forever;
         # its limit funds every candidate: at an endowment of the total cost
         # nobody ever runs short.
-        return max(endowment, total), 0
-    outcomes = Outcomes(profile, tie_key)
-    _, skip = outcomes.at(endowment)
+        return max(endowment, total), 0, None
+    outcomes = Outcomes(profile, tie_key, lockstep)
+    previous, skip = outcomes.at(endowment)
     while True:
         step = _step(skip)
         bought, skip = outcomes.at(endowment + step)
         if outcomes.spent(bought) > profile.budget:
-            return endowment + step - 1, outcomes.runs
+            return endowment + step - 1, outcomes.runs, previous
         endowment += step
+        previous = bought

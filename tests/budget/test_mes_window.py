@@ -73,10 +73,20 @@ def _stepwise_add1(profile: MesProfile) -> Fraction:
 @given(elections())
 def test_skipping_loops_equal_the_step_by_step_loops(e: Election) -> None:
     for satisfaction in (s for s in Satisfaction if e.vote_type in ALLOWED[s]):
-        profile = build_profile(e, satisfaction)
-        assert add1_exhaustive(profile, _key)[0] == _stepwise_exhaustive(profile)
+        _check_loops(build_profile(e, satisfaction))
+
+
+def _check_loops(profile: MesProfile) -> None:
+    """Both loops, with and without lockstep batches, stop where the step-by-step loops stop, and the
+    outcome they report there is the exact run's."""
+    for lockstep in (False, True):
+        endowment, _, bought = add1_exhaustive(profile, _key, lockstep)
+        assert endowment == _stepwise_exhaustive(profile), lockstep
+        assert bought is None or bought == _bought(profile, endowment)
         if sum(c.cost for c in profile.candidates) > profile.budget:
-            assert add1(profile, _key, everything_fits=False)[0] == _stepwise_add1(profile)
+            endowment, _, bought = add1(profile, _key, False, lockstep)
+            assert endowment == _stepwise_add1(profile), lockstep
+            assert bought is None or bought == _bought(profile, endowment)
 
 
 @settings(max_examples=200, deadline=None)
@@ -226,7 +236,4 @@ def crowds(draw: st.DrawFn) -> Election:
 @given(crowds())
 def test_skipping_loops_equal_the_step_by_step_loops_on_crowds(e: Election) -> None:
     for satisfaction in (Satisfaction.COST, Satisfaction.CARDINALITY):
-        profile = build_profile(e, satisfaction)
-        assert add1_exhaustive(profile, _key)[0] == _stepwise_exhaustive(profile)
-        if sum(c.cost for c in profile.candidates) > profile.budget:
-            assert add1(profile, _key, everything_fits=False)[0] == _stepwise_add1(profile)
+        _check_loops(build_profile(e, satisfaction))
