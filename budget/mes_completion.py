@@ -91,7 +91,8 @@ class Outcomes:
         self.batched: dict[Fraction, tuple[int, ...]] = {}
         groups = sum(len(c.groups) for c in profile.candidates) / max(1, len(profile.candidates))
         fits = len(profile.multiplicity) * LOCKSTEP <= LOCKSTEP_PURSES
-        self.lockstep = (LOCKSTEP_GROUPS <= groups <= LOCKSTEP_NUMBERS / LOCKSTEP and fits) if lockstep is None else lockstep
+        suits = LOCKSTEP_GROUPS <= groups <= LOCKSTEP_NUMBERS / LOCKSTEP and fits
+        self.lockstep = suits if lockstep is None else lockstep
         self.crowded = CROWDED
         self.patience = CROWDED  # crowded visits before the next batch; doubles when batches fail
 
