@@ -1,6 +1,6 @@
 """Our allocation rules next to pabutools 1.2.3 on the shared Pabulib instances.
 
-    .venv/bin/python bench/engine.py [--rules KEY ...] [--instances NAME ...]
+    .venv/bin/python bench/engine.py [--rules KEY ...] [--instances NAME ...] [--repeat N]
 
 Prints, per instance and rule, our time (parse + rule, in-process), pabutools'
 time (parse + rule, in-process), their ratio and whether the outcomes agree,
@@ -10,7 +10,8 @@ its stored time there is under 60 s (otherwise the stored time is shown,
 marked "(stored)", and compared with expected.json); its sequential Phragmén,
 which expected.json does not time, runs everywhere (15-60 s on the large
 approval files here). Both sides count a small file once before the table,
-so no row pays first-call costs.
+so no row pays first-call costs; `--repeat N` keeps each side's least time
+of N runs.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import budget.mes  # noqa: E402,F401  (imported before timing, as tally imports it lazily)
 from budget import tally  # noqa: E402
+from budget.heap import keep_freed_memory  # noqa: E402
 from budget.pabulib import read_pabulib  # noqa: E402
 
 DATA = Path("/work/shared/data/pabulib")
@@ -92,19 +94,27 @@ def _mes_available() -> bool:
     return (Path(tally.__file__).parent / "mes.py").exists()
 
 
-def row(path: Path, key: str, entry: dict[str, Any]) -> tuple[str, float | None]:
+def best(run: Any, path: Path, key: str, repeat: int) -> tuple[float, list[str]]:
+    """The least time of `repeat` runs, and the outcome."""
+    times = []
+    for _ in range(repeat):
+        gc.collect()  # neither side pays for the other's garbage
+        seconds, selected = run(path, key)
+        times.append(seconds)
+    return min(times), selected
+
+
+def row(path: Path, key: str, entry: dict[str, Any], repeat: int = 1) -> tuple[str, float | None]:
     """The printed row and the ratio pabutools / ours (None where there is none)."""
     stored = entry["rules"].get(key)
-    gc.collect()  # as before pabutools' run: neither side pays for the other's garbage
-    ours_s, selected = ours(path, key)
+    ours_s, selected = best(ours, path, key, repeat)
     if stored is not None and (stored["status"] != "ok" or stored["rule_s"] >= LIVE_LIMIT_S):
         theirs = f"{stored['status']}" if stored["status"] != "ok" else f"{stored['rule_s']:.1f}s"
         same = "" if stored["status"] != "ok" else ("same" if selected == stored["selected_in_order"] else "DIFF")
         ratio = stored["rule_s"] / ours_s if stored["status"] == "ok" else None
         shown = f"{ratio:,.1f}x" if ratio is not None else ""
         return f"{path.stem[:40]:40} {key:18} {ours_s:8.3f}s {theirs + ' (stored)':>16} {shown:>8} {same}", ratio
-    gc.collect()
-    theirs_s, their_selected = pabutools_run(path, key)
+    theirs_s, their_selected = best(pabutools_run, path, key, repeat)
     same = "same" if sorted(selected) == sorted(their_selected) else "DIFF"
     ratio = theirs_s / ours_s
     return f"{path.stem[:40]:40} {key:18} {ours_s:8.3f}s {theirs_s:15.3f}s {ratio:7,.1f}x {same}", ratio
@@ -115,7 +125,11 @@ def main(argv: list[str]) -> int:
     p.add_argument("--rules", nargs="*", help="expected.json keys (greedy_cost, mes_card_add1, ...), "
                    "families (greedy, mes) or phragmen; default all")
     p.add_argument("--instances", nargs="*", help="file names or prefixes (e.g. Poland_Lodz); default all")
+    p.add_argument("--repeat", type=int, default=1, metavar="N",
+                   help="time each cell N times on each side and keep the least (timings move 10-30%% between "
+                        "runs); default 1")
     args = p.parse_args(argv)
+    keep_freed_memory()  # as `oxpecker tally` does; both sides run under it (budget/heap.py)
     data = json.loads((DATA / "expected.json").read_text())["instances"]
     # Both sides count a small file once first, so that no row pays either
     # side's first-call costs (lazy imports, numpy's and gmpy2's first use).
@@ -133,7 +147,7 @@ def main(argv: list[str]) -> int:
         path = DATA / name
         election = read_pabulib(path)
         for key in keys_for(entry, election.vote_type.value, args.rules):
-            line, ratio = row(path, key, entry)
+            line, ratio = row(path, key, entry, max(1, args.repeat))
             print(line, flush=True)
             if ratio is not None and len(election.ballots) >= LARGE and (worst is None or ratio < worst[0]):
                 worst = (ratio, f"{path.stem} {key}")

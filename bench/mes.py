@@ -18,6 +18,7 @@ import json
 import time
 from pathlib import Path
 
+from budget.heap import keep_freed_memory
 from budget.mes import Completion, method_of_equal_shares
 from budget.pabulib import read_pabulib
 from budget.satisfaction import Satisfaction
@@ -67,6 +68,7 @@ def main() -> None:
     parser.add_argument("--only", default="")
     parser.add_argument("--skip", action="append", default=[])
     args = parser.parse_args()
+    keep_freed_memory()  # as `oxpecker tally` does (budget/heap.py)
     print(f"{'instance':40} {'rule':18} {'ours s':>8} {'runs':>5} {'reference s':>12}  outcome", flush=True)
     for name, key, ref in _cases():
         label = f"{name} {key}"

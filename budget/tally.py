@@ -20,6 +20,7 @@ from typing import NoReturn
 from budget.election import Election
 from budget.explain import Outcome, exact
 from budget.greedy import GreedyError, Variant, greedy
+from budget.heap import keep_freed_memory
 from budget.pabulib import PabulibError, read_pabulib
 from budget.phragmen import PhragmenError, sequential_phragmen
 from budget.satisfaction import Satisfaction, SatisfactionError
@@ -171,6 +172,7 @@ def _print(election: Election, outcome: Outcome, comparison: dict[str, int] | No
 
 def run(argv: Sequence[str]) -> int:
     """Run `oxpecker tally` with `argv` (the arguments after `tally`); return the exit status."""
+    keep_freed_memory()
     progress: _Progress | None = None
     try:
         try:

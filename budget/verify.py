@@ -20,6 +20,7 @@ from typing import Any
 from budget.ballots import CastBallot
 from budget.chain import chain_problems
 from budget.election import Election
+from budget.heap import keep_freed_memory
 from budget.pabulib import PabulibError, parse_pabulib
 from budget.publish import MIN_PUBLISHED_BALLOTS
 from budget.receipts import commitment
@@ -157,6 +158,7 @@ def problems(doc: dict[str, Any], pb: str | None) -> tuple[list[str], list[str]]
 
 
 def run(argv: Sequence[str]) -> int:
+    keep_freed_memory()
     if len(argv) != 1 or argv[0] in ("-h", "--help"):
         print(__doc__.split("\n\n")[1] if __doc__ else "", file=sys.stderr)
         print("usage: oxpecker verify PATH_OR_URL", file=sys.stderr)
