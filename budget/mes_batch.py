@@ -5,14 +5,17 @@ outcomes; Częstochowa 2024 additive: 367 steps, 54 outcomes), span checks
 keep failing on near ties and the add1 loops run MES at nearly every step.
 Those runs share most of their rounds, and on small profiles (Katowice: 25
 candidates of 50 to 276 voter groups) each round costs numpy calls, not
-arithmetic. So this runs a batch of endowments as the rows of 2-D arrays:
-each numpy call prices or pays a candidate at every endowment, and the batch
-splits where rows buy different candidates.
+arithmetic. So this runs a batch of endowments side by side, each one a
+column of 2-D arrays (a "row" of the batch below): each numpy call prices or
+pays a candidate at every endowment, and the batch splits where rows buy
+different candidates. Rows that bought the same so far are ordered by their
+budgets, so most rivals are ruled out for all of them by one test at the
+highest endowment (`_rule_out`).
 
 Every row takes exactly the decisions of `budget.mes_float`'s run at its
 endowment, under the same error bounds (see there): a decision in doubt
 drops the row (its outcome is None) rather than guessing, so an outcome given
-is the exact run's.
+is the exact run's (`tests/budget/test_mes_batch.py`).
 """
 
 from __future__ import annotations
