@@ -7,8 +7,8 @@ tally` without `--json`), checks the outcome against
 data/pabulib/expected.json (pabutools 1.2.3) or equalshares_add1.json (the
 equalshares.net tool), and prints the reference's own recorded seconds.
 `runs` counts the endowments the add1 loop looked at (`MesResult.runs`):
-most are answered by the float span check that reached them, not by a run
-of their own.
+most are answered by a lockstep batch or by the float span check that
+reached them, not by a run of their own.
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ def price(s: _Supporters, v: FloatArray, e: FloatArray, worst: FloatArray) -> tu
     slack = errors + (k + 2) * U * money
     dead = money + slack < cost
     doubt = ~dead & (money - slack < cost)
-    if dead.all():  # common late in a run: nothing to price
+    if dead.all():  # common late in a run: nothing to price (no row is ok, so no price is read)
         return Prices(~dead, ~dead, money, money, money, money, None, v, e), dead, doubt
     key = v if s.unit else v / s.weights[:, None]
     least = key.min(axis=0)

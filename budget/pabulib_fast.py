@@ -366,7 +366,8 @@ def _numbers(padded: bytes, starts: IntArray, lengths: IntArray) -> IntArray | N
     if width > 16:
         return None
     words = -(-width // 8)
-    digits = np.ascontiguousarray(_words(padded, starts, lengths, words)).view(np.uint8)[:, :width].astype(np.int64) - ord("0")
+    rows = np.ascontiguousarray(_words(padded, starts, lengths, words))
+    digits = rows.view(np.uint8)[:, :width].astype(np.int64) - ord("0")
     inside = np.arange(width) < lengths[:, None]
     if ((digits < 0) | (digits > 9))[inside].any():
         return None
