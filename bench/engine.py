@@ -26,12 +26,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import budget.mes  # noqa: E402,F401  (imported before timing, as tally imports it lazily)
-from budget import tally  # noqa: E402
-from budget.heap import keep_freed_memory  # noqa: E402
-from budget.pabulib import read_pabulib  # noqa: E402
+import budget.engine.rules.mes.rule  # noqa: E402,F401  (imported before timing, as tally imports it lazily)
+from budget.commands import tally  # noqa: E402
+from budget.commands.heap import keep_freed_memory  # noqa: E402
+from budget.engine.pabulib import read_pabulib  # noqa: E402
 
-DATA = Path("/work/shared/data/pabulib")
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "pabulib"  # the repo's copy of Pabulib files
 SAT = {"cost": "cost", "card": "cardinality", "cardinal": "additive", "borda": "borda"}
 LIVE_LIMIT_S = 60.0
 LARGE = 10_000  # ballots: where the issue asks for 50x
@@ -91,7 +91,7 @@ def keys_for(entry: dict[str, Any], vote_type: str, wanted: list[str] | None) ->
 
 
 def _mes_available() -> bool:
-    return (Path(tally.__file__).parent / "mes.py").exists()
+    return (Path(tally.__file__).parents[1] / "engine" / "rules" / "mes" / "rule.py").exists()
 
 
 def best(run: Any, path: Path, key: str, repeat: int) -> tuple[float, list[str]]:
@@ -129,7 +129,7 @@ def main(argv: list[str]) -> int:
                    help="time each cell N times on each side and keep the least (timings move 10-30%% between "
                         "runs); default 1")
     args = p.parse_args(argv)
-    keep_freed_memory()  # as `oxpecker tally` does; both sides run under it (budget/heap.py)
+    keep_freed_memory()  # as `oxpecker tally` does; both sides run under it (budget/commands/heap.py)
     data = json.loads((DATA / "expected.json").read_text())["instances"]
     # Both sides count a small file once first, so that no row pays either
     # side's first-call costs (lazy imports, numpy's and gmpy2's first use).

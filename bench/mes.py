@@ -18,13 +18,13 @@ import json
 import time
 from pathlib import Path
 
-from budget.heap import keep_freed_memory
-from budget.mes import Completion, method_of_equal_shares
-from budget.pabulib import read_pabulib
-from budget.satisfaction import Satisfaction
-from budget.tiebreak import TieBreak
+from budget.commands.heap import keep_freed_memory
+from budget.engine.rules.mes.rule import Completion, method_of_equal_shares
+from budget.engine.pabulib import read_pabulib
+from budget.engine.satisfaction import Satisfaction
+from budget.engine.tiebreak import TieBreak
 
-DATA = Path("/work/shared/data/pabulib")
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "pabulib"  # the repo's copy of Pabulib files
 SATISFACTIONS = {"cost": Satisfaction.COST, "card": Satisfaction.CARDINALITY,
                  "cardinal": Satisfaction.ADDITIVE, "borda": Satisfaction.BORDA}
 
@@ -68,7 +68,7 @@ def main() -> None:
     parser.add_argument("--only", default="")
     parser.add_argument("--skip", action="append", default=[])
     args = parser.parse_args()
-    keep_freed_memory()  # as `oxpecker tally` does (budget/heap.py)
+    keep_freed_memory()  # as `oxpecker tally` does (budget/commands/heap.py)
     print(f"{'instance':40} {'rule':18} {'ours s':>8} {'runs':>5} {'reference s':>12}  outcome", flush=True)
     for name, key, ref in _cases():
         label = f"{name} {key}"

@@ -70,7 +70,7 @@ def serve_app(db_url: str, port: int) -> None:
 
 async def seed(admin_url: str, residents: int) -> tuple[str, int, str, list[str]]:
     from tests.factories import login_cookie, make_inquiry, make_participant, make_session, make_staff
-    from web.migrations import migrate
+    from web.ops.migrations import migrate
     name = f"oxp_bench_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(admin_url)
     await admin.execute(f"CREATE DATABASE {name}")

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
-from web.migrations import migrate
+from web.ops.migrations import migrate
 
 pytest_plugins = ["tests.browser"]
 
@@ -34,7 +34,7 @@ def pg_admin_url() -> Iterator[str]:
     if external:
         yield external
         return
-    from web.embedded import EmbeddedPostgres
+    from web.ops.embedded import EmbeddedPostgres
 
     with tempfile.TemporaryDirectory(prefix="oxp-test-pg-") as folder:
         os.chmod(folder, 0o755)  # run as root, pgserver's own user must reach it

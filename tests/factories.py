@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from asyncpg import Connection
 
-from inquiry.tokens import hash_secret, new_secret
+from inquiry.kernel.tokens import hash_secret, new_secret
 
 
 async def make_staff(conn: Connection, email: str = "convenor@example.org", role: str = "convenor",

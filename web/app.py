@@ -15,15 +15,20 @@ import asyncpg
 import socketio
 from aiohttp import web
 
-from web import access_views, health, inquiry_views, room_views, round_views, staff_views
-from web import proposal_views
-from web.api import API_PREFIX, openapi_handler
+from web.access import views as access_views
+from web.http import health
+from web.inquiries import views as inquiry_views
+from web.room import views as room_views
+from web.rounds import views as round_views
+from web.staff import views as staff_views
+from web.proposals import views as proposal_views
+from web.http.api import API_PREFIX, openapi_handler
 from web.config import Config
-from web.identity import identity_middleware
+from web.http.identity import identity_middleware
 from web.keys import CONFIG, POOL, SIO, TEMPLATES
-from web.migrations import migrate
-from web.render import error_middleware, make_templates
-from web.security import csrf_middleware
+from web.ops.migrations import migrate
+from web.http.render import error_middleware, make_templates
+from web.http.security import csrf_middleware
 
 log = logging.getLogger("oxpecker.app")
 

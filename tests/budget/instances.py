@@ -6,11 +6,12 @@ import json
 from functools import cache
 from pathlib import Path
 
-from budget.election import Election
-from budget.pabulib import read_pabulib
-from budget.satisfaction import Satisfaction
+from budget.engine.election import Election
+from budget.engine.pabulib import read_pabulib
+from budget.engine.satisfaction import Satisfaction
+from tests.data import PABULIB
 
-DATA = Path("/work/shared/data/pabulib")
+DATA = PABULIB
 # expected.json's satisfaction keys -> ours (data/pabulib/README.md).
 SATISFACTION_KEYS = {
     "cost": Satisfaction.COST,

@@ -21,8 +21,8 @@ from pabutools.election.satisfaction import (
     SatisfactionMeasure,
 )
 
-from budget.election import Election, VoteType
-from budget.satisfaction import Satisfaction
+from budget.engine.election import Election, VoteType
+from budget.engine.satisfaction import Satisfaction
 
 SAT_CLASSES: dict[Satisfaction, type[SatisfactionMeasure]] = {
     Satisfaction.COST: Cost_Sat,

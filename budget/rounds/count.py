@@ -1,0 +1,106 @@
+"""Counting a closed round: its frozen configuration and ballots as an `Election`,
+run through the rule engine of `budget/` (the same code as `oxpecker tally`).
+
+`RULE_VERSION` names the counting code; it is published with the decision so
+that a re-count knows which rules it must reproduce.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+from budget.rounds.ballots import CastBallot
+from budget.engine.election import Ballot, Election, Project, VoteType
+from budget.engine.explain import Outcome, exact
+from budget.rounds.config import MINOR_PER_UNIT, BallotKind, RoundConfig, RoundError, Rule
+
+RULE_VERSION = "oxpecker-budget/1"
+
+VOTE_TYPES = {
+    BallotKind.APPROVAL: VoteType.APPROVAL,
+    BallotKind.KNAPSACK: VoteType.APPROVAL,
+    BallotKind.CUMULATIVE: VoteType.CUMULATIVE,
+    BallotKind.ORDINAL: VoteType.ORDINAL,
+}
+
+
+def units(minor: int) -> Fraction:
+    return Fraction(minor, MINOR_PER_UNIT)
+
+
+def pabulib_meta(config: RoundConfig, ballots: int) -> dict[str, str]:
+    """META lines of the published `.pb`: the rule and limits, as Pabulib names them."""
+    meta = {
+        "description": config.title, "num_projects": str(len(config.candidates)), "num_votes": str(ballots),
+        "budget": exact(units(config.budget_minor)), "vote_type": VOTE_TYPES[config.ballot.kind].value,
+        "rule": config.rule.rule.value, "currency": config.currency,
+        "date_end": config.closes_at,
+    }
+    if config.opens_at:
+        meta["date_begin"] = config.opens_at
+    b = config.ballot
+    if b.max_count is not None:
+        meta["max_length"] = str(b.max_count)
+    if b.max_cost_minor is not None:
+        meta["max_sum_cost"] = exact(units(b.max_cost_minor))
+    if b.total_points is not None:
+        meta["max_sum_points"] = str(b.total_points)
+    return meta
+
+
+def election_of(config: RoundConfig, ballots: Sequence[tuple[str, CastBallot]]) -> Election:
+    """The Election the rule counts: `ballots` are (receipt, ballot), in published order."""
+    return Election(
+        projects=tuple(Project(c.id, units(c.cost_minor), c.title) for c in config.candidates),
+        budget=units(config.budget_minor),
+        vote_type=VOTE_TYPES[config.ballot.kind],
+        ballots=tuple(Ballot(b.projects, b.points, voter_id=r) for r, b in ballots),
+        meta=pabulib_meta(config, len(ballots)),
+    )
+
+
+def run_rule(config: RoundConfig, election: Election) -> tuple[Outcome, dict[str, int] | None]:
+    """The outcome of the round's rule on `election` (and the MES comparison counts, if asked).
+
+    Counts through `budget.commands.tally`, the code behind `oxpecker tally`, so a round
+    and a re-count of its published `.pb` run exactly the same rule.
+    """
+    from budget.commands import tally
+
+    spec = config.rule
+    options = argparse.Namespace(
+        rule=spec.rule.value, satisfaction=None if spec.rule is Rule.PHRAGMEN else spec.satisfaction,
+        completion=spec.completion, then_greedy=spec.then_greedy, comparison=spec.comparison,
+        tie_break=spec.tie_break, json=True,  # json: the decision explains every project
+    )
+    try:
+        return tally.count(election, options)
+    except (RuntimeError, ValueError) as err:
+        raise RoundError(f"The rule cannot count this round: {err}") from err
+
+
+def outcome_dict(config: RoundConfig, election: Election, outcome: Outcome,
+                 comparison: dict[str, int] | None = None) -> dict[str, Any]:
+    """The published outcome, shaped like `oxpecker tally --json`."""
+    funded = set(outcome.selected)
+    return {
+        "selected": list(outcome.selected),
+        "total_cost": exact(outcome.total_cost(election)),
+        "budget": exact(election.budget),
+        "rule": {"rule": config.rule.rule.value, "satisfaction": config.rule.satisfaction,
+                 "completion": config.rule.completion, "then_greedy": config.rule.then_greedy,
+                 "comparison": config.rule.comparison, "tie_break": config.rule.tie_break},
+        "rule_version": RULE_VERSION,
+        "funded": {c.id: c.id in funded for c in config.candidates},
+        "explanations": outcome.explanations,
+        "comparison": comparison,
+    }
+
+
+def count(config: RoundConfig, ballots: Sequence[tuple[str, CastBallot]]) -> dict[str, Any]:
+    """Count `ballots` under the frozen `config`: the published outcome."""
+    election = election_of(config, ballots)
+    return outcome_dict(config, election, *run_rule(config, election))

@@ -1,0 +1,190 @@
+"""Proposal pages: the session's list with the drafting form, one proposal with its history.
+
+Every form works without JavaScript (POST, then redirect back). Forms carry a
+fresh idempotency key, so a double-submitted form counts once. A stale edit
+re-renders the page with 409, the current text and the refused one side by
+side, the refused one still in the form. setup() also registers the JSON API,
+the ranking pages and the shortlist pages.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from multidict import MultiDictProxy
+
+from inquiry.proposals import actions
+from inquiry.proposals import read as proposals_read
+from inquiry.kernel.errors import Invalid
+from inquiry.proposals.rules import EditConflict, ProposalAction, ProposalText, clean_text
+from inquiry.room.runner import Outcome
+from web.proposals import api as proposal_api
+from web.realtime.events import HUB
+from web.keys import POOL
+from web.http.render import render
+from web.room.api import session_id_of, who_of
+from web.rounds.form import parse_money
+
+
+def form_key() -> str:
+    return uuid.uuid4().hex
+
+
+def units(minor: int) -> str:
+    """Minor units as the figure a person types back into a cost field."""
+    return f"{minor // 100}.{minor % 100:02d}"
+
+
+def _int(value: str, what: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise Invalid(f"{what} is not a number.") from None
+
+
+def text_from_form(form: MultiDictProxy[Any]) -> ProposalText:
+    cost = str(form.get("cost", "")).strip()
+    if not cost:
+        raise Invalid("Estimated cost: give an amount, like 12000 or 12000.50.")
+    return clean_text(str(form.get("title", "")), str(form.get("description", "")),
+                      parse_money(cost, "Estimated cost"), str(form.get("category", "")))
+
+
+def questions_from_form(form: MultiDictProxy[Any]) -> list[int]:
+    return [_int(str(v), "A question") for v in form.getall("question_ids", [])]
+
+
+def key_of(form: MultiDictProxy[Any]) -> str | None:
+    raw = str(form.get("key", ""))
+    return raw if 8 <= len(raw) <= 64 and raw.replace("-", "").replace("_", "").isalnum() else None
+
+
+async def run(request: web.Request, session_id: int, action: Callable[[], Awaitable[Outcome]]) -> dict[str, Any]:
+    outcome = await request.app[HUB].run(session_id, action)
+    return outcome.ack
+
+
+async def list_page(request: web.Request, status: int = 200, error: str | None = None,
+                    form: dict[str, str] | None = None) -> web.Response:
+    found = await proposals_read.list_proposals(request.app[POOL], session_id_of(request), who_of(request))
+    return render(request, "proposals/list.html", status=status, found=found, v=found.viewer, A=ProposalAction,
+                  error=error, form=form or {}, key=form_key(), units=units)
+
+
+async def show_list(request: web.Request) -> web.Response:
+    return await list_page(request)
+
+
+async def draft(request: web.Request) -> web.StreamResponse:
+    sid, pool, who = session_id_of(request), request.app[POOL], who_of(request)
+    form = await request.post()
+    try:
+        text, qids = text_from_form(form), questions_from_form(form)
+        ack = await run(request, sid, lambda: actions.draft(pool, sid, who, key_of(form), text, qids))
+    except Invalid as err:
+        kept = {k: str(v) for k, v in form.items() if k not in ("csrf_token", "key")}
+        return await list_page(request, 400, str(err), kept)
+    raise web.HTTPSeeOther(f"/proposals/{ack['proposal_id']}")
+
+
+def _pid(request: web.Request) -> int:
+    try:
+        return int(request.match_info["proposal_id"])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+
+
+async def detail_page(request: web.Request, proposal_id: int, status: int = 200, error: str | None = None,
+                      conflict: EditConflict | None = None, yours: ProposalText | None = None) -> web.Response:
+    d = await proposals_read.proposal_detail(request.app[POOL], proposal_id, who_of(request))
+    editing = yours or d.proposal.text
+    return render(request, "proposals/detail.html", status=status, d=d, p=d.proposal, v=d.viewer,
+                  A=ProposalAction, error=error, conflict=conflict, editing=editing,
+                  based_on=conflict.revision if conflict else d.proposal.revision, key=form_key(), units=units)
+
+
+async def show(request: web.Request) -> web.Response:
+    return await detail_page(request, _pid(request))
+
+
+async def amend(request: web.Request) -> web.StreamResponse:
+    pid, pool, who = _pid(request), request.app[POOL], who_of(request)
+    sid = await actions.session_of(pool, pid)
+    form = await request.post()
+    try:
+        text = text_from_form(form)
+        based_on = _int(str(form.get("based_on", "")), "The revision")
+        # Only the author's form lists the questions; an amendment leaves them as they are.
+        qids = questions_from_form(form) if "questions_shown" in form else None
+        await run(request, sid, lambda: actions.amend(pool, pid, who, key_of(form), based_on, text, qids))
+    except EditConflict as err:
+        return await detail_page(request, pid, 409, str(err), err, err.yours)
+    except Invalid as err:
+        kept = ProposalText(str(form.get("title", "")), str(form.get("description", "")), 0,
+                            str(form.get("category", "")))
+        return await detail_page(request, pid, 400, str(err), None, kept)
+    raise web.HTTPSeeOther(f"/proposals/{pid}#current")
+
+
+async def _simple(request: web.Request, make: Callable[[int, MultiDictProxy[Any]], Callable[[], Awaitable[Outcome]]],
+                  anchor: str) -> web.StreamResponse:
+    pid = _pid(request)
+    sid = await actions.session_of(request.app[POOL], pid)
+    form = await request.post()
+    await run(request, sid, make(pid, form))
+    raise web.HTTPSeeOther(f"/proposals/{pid}{anchor}")
+
+
+async def withdraw(request: web.Request) -> web.StreamResponse:
+    pool, who = request.app[POOL], who_of(request)
+    return await _simple(request, lambda pid, f: lambda: actions.withdraw(pool, pid, who, key_of(f)), "")
+
+
+async def merge(request: web.Request) -> web.StreamResponse:
+    pool, who = request.app[POOL], who_of(request)
+    return await _simple(request, lambda pid, f: lambda: actions.merge(
+        pool, pid, _int(str(f.get("into_id", "")), "The proposal to merge into"), who, key_of(f)), "")
+
+
+async def comment(request: web.Request) -> web.StreamResponse:
+    pool, who = request.app[POOL], who_of(request)
+    return await _simple(request, lambda pid, f: lambda: actions.comment(
+        pool, pid, who, key_of(f), str(f.get("body", ""))), "#comments")
+
+
+async def decide(request: web.Request) -> web.StreamResponse:
+    pool, who = request.app[POOL], who_of(request)
+    try:
+        aid = int(request.match_info["amendment_id"])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+    pid, sid = await actions.amendment_place(pool, aid)
+    form = await request.post()
+    decision = str(form.get("decision", ""))
+    if decision not in ("accept", "decline"):
+        raise Invalid("Choose accept or decline.")
+    try:
+        await run(request, sid, lambda: actions.decide_amendment(pool, aid, who, key_of(form), decision == "accept"))
+    except EditConflict as err:
+        return await detail_page(request, pid, 409, str(err), err, None)
+    raise web.HTTPSeeOther(f"/proposals/{pid}#amendments")
+
+
+def setup(app: web.Application) -> None:
+    proposal_api.setup(app)
+    app.router.add_get("/s/{session_id}/proposals", show_list)
+    app.router.add_post("/s/{session_id}/proposals", draft)
+    app.router.add_get("/proposals/{proposal_id}", show)
+    app.router.add_post("/proposals/{proposal_id}/amend", amend)
+    app.router.add_post("/proposals/{proposal_id}/withdraw", withdraw)
+    app.router.add_post("/proposals/{proposal_id}/merge", merge)
+    app.router.add_post("/proposals/{proposal_id}/comments", comment)
+    app.router.add_post("/amendments/{amendment_id}/decide", decide)
+    # Imported here: those modules reuse this one's form helpers.
+    from web.ranking import views as ranking_views
+    from web.shortlist import views as shortlist_views
+    ranking_views.setup(app)
+    shortlist_views.setup(app)

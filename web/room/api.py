@@ -1,0 +1,85 @@
+"""The room over HTTP (JSON): the same requests as socket.io, through the same actions.
+
+`POST /api/v1/sessions/{session_id}/{request}` takes the socket.io payload of
+that request (web/realtime/protocol.py) and returns the same ack; `GET .../log?after=n`
+reads the log like `resume`. DISPATCH maps each request to its one action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel
+
+from inquiry.room import record_actions
+from inquiry.room import actions as room_actions
+from inquiry.room.runner import Who
+from web.realtime import protocol as p
+from web.http.api import API_PREFIX, endpoint
+from web.realtime.events import DISPATCH, HUB, MARK_COOKIE, marks_from
+from web.http.identity import current_participant, current_staff
+from web.keys import POOL
+
+def who_of(request: web.Request) -> Who:
+    return Who(current_staff(request), current_participant(request), marks_from(request.cookies.get(MARK_COOKIE)))
+
+
+def session_id_of(request: web.Request) -> int:
+    try:
+        return int(request.match_info["session_id"])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+
+
+class LogResponse(BaseModel):
+    state: p.PhaseState
+    events: list[dict[str, Any]]
+    more: bool
+    last_seq: int
+
+
+def _route(name: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    model = p.INBOUND[name]
+
+    @endpoint(f"Room request `{name}` (same payload and ack as over socket.io)", body=model,
+              response=p.Ack, auth="participant or staff of the session")
+    async def handler(request: web.Request, body: BaseModel) -> dict[str, Any]:
+        return await request.app[HUB].perform(session_id_of(request), who_of(request), name, body)
+    return handler
+
+
+@endpoint("Room events after `after` that you may see, in order (like socket.io `resume`)",
+          response=LogResponse, auth="participant or staff of the session")
+async def read_log(request: web.Request) -> LogResponse:
+    try:
+        after = int(request.query.get("after", "0"))
+    except ValueError:
+        after = 0
+    page = await room_actions.read_log(request.app[POOL], session_id_of(request), who_of(request), after)
+    return LogResponse(state=p.PhaseState(**page.state), events=[e.wire() for e in page.events],
+                       more=page.more, last_seq=page.last_seq)
+
+
+class SessionRecord(BaseModel):
+    session_id: int
+    title: str
+    phases: list[dict[str, Any]]
+    questions: list[dict[str, Any]]
+    recalls: list[dict[str, Any]]
+    messages: list[dict[str, Any]]
+    moderation: dict[str, int]
+    ranking: dict[str, Any] | None = None  # the ranking result (order, pairwise table, reasons)
+
+
+@endpoint("The public record of a closed session", response=SessionRecord, auth="public")
+async def read_record(request: web.Request) -> SessionRecord:
+    return SessionRecord(**await record_actions.session_record(request.app[POOL], session_id_of(request)))
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get(f"{API_PREFIX}/sessions/{{session_id}}/record", read_record)
+    for name in DISPATCH:
+        app.router.add_post(f"{API_PREFIX}/sessions/{{session_id}}/{name}", _route(name))
+    app.router.add_get(f"{API_PREFIX}/sessions/{{session_id}}/log", read_log)
