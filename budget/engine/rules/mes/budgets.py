@@ -10,7 +10,7 @@ Class 0 is the empty purse that every voter who paid all they had joins.
 
 Every budget is also an affine function of the endowment: if every voter had
 started with delta more, and every round had gone the same way, class c would
-hold `(numerators[c] + slopes[c] * delta) / denominator`. `budget.engine.rules.mes.window`
+hold `(numerators[c] + slopes[c] * delta) / denominator`. `budget.engine.rules.mes.fast.window`
 uses the slopes to find how far the endowment can rise before any decision
 of the run could change.
 """

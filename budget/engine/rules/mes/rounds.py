@@ -8,6 +8,14 @@ The run ends when no project is affordable. This is pabutools 1.2.3's
 `mes_inner_algo` with resoluteness, including its lazy evaluation: a
 project's rho only grows from round to round, so one whose previous rho
 exceeds the best current one is not priced again.
+
+This is the exact path, with `price`: every decision is taken on exact
+integers over a common denominator; floats only order the lazy scan and
+say which quotes must be made exact, each with a proven error bound
+(`price.ERROR`), so they can cost time but never change an answer. How far
+a run's decisions would hold at higher endowments (the add1 loops' span
+proofs) is an optimisation and lives in `budget.engine.rules.mes.fast.tracked`, which
+extends `Rounds` through its four hooks.
 """
 
 from __future__ import annotations
@@ -17,10 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from budget.engine.rules.mes.budgets import Budgets, Entries, Snapshot
+from budget.engine.rules.mes.budgets import Budgets, Entries
 from budget.engine.rules.mes.price import Quote, Shortfall, make_exact, quote
 from budget.engine.rules.mes.profile import MesProfile
-from budget.engine.rules.mes.window import Window
 
 TieKey = Callable[[int], int]
 # Called before each purchase with the budgets and the purchase, and once at
@@ -52,67 +59,27 @@ class Purchase:
 
 @dataclass(frozen=True, slots=True)
 class MesRun:
-    """The purchases of one run, and (if asked for) how far the endowment
-    could rise with the very same run: every raise below `window` (in units
-    of the budget) gives the same purchases."""
+    """The purchases of one run, in order."""
 
     endowment: Fraction
     purchases: tuple[Purchase, ...]
-    window: float = 0.0
-    checkpoints: tuple[Checkpoint, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Checkpoint:
-    """The state after `rounds` purchases of a run at endowment `base`.
-
-    The first `rounds` purchases stay the same for every endowment in
-    [base, base + window): a run there can start from this state, its
-    budgets moved along their slopes (`Budgets.resumed`).
-    """
-
-    base: Fraction
-    rounds: int
-    window: float
-    budgets: Snapshot
-    lower: dict[int, tuple[float, float]]
-
-
-def run_rounds(
-    profile: MesProfile, endowment: Fraction, tie_key: TieKey, track: bool = False, observe: Observer | None = None
-) -> MesRun:
+def run_rounds(profile: MesProfile, endowment: Fraction, tie_key: TieKey, observe: Observer | None = None) -> MesRun:
     """One MES run where every voter starts with `endowment`."""
-    run = _Run(profile, endowment, tie_key, track)
+    run = Rounds(profile, endowment, tie_key)
     run.observe = observe
     while run.stale and run.round():
         pass
     if observe is not None:
         observe(run.budgets, None)
-    window = run.window.delta if run.window is not None else 0.0
-    return MesRun(endowment, tuple(run.purchases), window, tuple(run.checkpoints))
+    return MesRun(endowment, tuple(run.purchases))
 
 
-def resume(profile: MesProfile, previous: MesRun, endowment: Fraction, tie_key: TieKey) -> MesRun:
-    """The tracked run at `endowment`, starting after the last rounds of `previous` that provably repeat.
+class Rounds:
+    """A run in progress: the budgets, the purchases so far, and every candidate's last lower bound on rho."""
 
-    The add1 loops rerun MES with one more unit each time; the first rounds
-    rarely change. The purchases it reuses keep the records of `previous`
-    (same projects; their prices are those at the earlier endowment).
-    """
-    usable = [cp for cp in previous.checkpoints if 0 <= endowment - cp.base < cp.window]
-    if not usable or (endowment - usable[-1].base).denominator != 1:
-        return run_rounds(profile, endowment, tie_key, track=True)
-    cp = usable[-1]
-    run = _Run(profile, endowment, tie_key, True)
-    run.start_from(cp, int(endowment - cp.base), previous)
-    while run.stale and run.round():
-        pass
-    window = run.window.delta if run.window is not None else 0.0
-    return MesRun(endowment, tuple(run.purchases), window, tuple(run.checkpoints))
-
-
-class _Run:
-    def __init__(self, profile: MesProfile, endowment: Fraction, tie_key: TieKey, track: bool) -> None:
+    def __init__(self, profile: MesProfile, endowment: Fraction, tie_key: TieKey) -> None:
         self.profile, self.tie_key = profile, tie_key
         self.budgets = Budgets(profile, endowment)
         # Everyone's first rho is cost / total satisfaction; the float, lowered by
@@ -120,22 +87,23 @@ class _Run:
         self.stale = {
             j: float(c.cost / (c.scale * c.total_weight)) * (1 - 1e-6) for j, c in enumerate(profile.candidates)
         }
-        self.window = Window({j: (lo, 0.0) for j, lo in self.stale.items()}) if track else None
         self.purchases: list[Purchase] = []
         self.observe: Observer | None = None
         self.fresh: set[int] = set()
         self.endowment = endowment
-        self.checkpoints: list[Checkpoint] = []
 
-    def start_from(self, cp: Checkpoint, step: int, previous: MesRun) -> None:
-        """Continue from checkpoint `cp` of `previous`, every voter holding `step` more."""
-        self.budgets = Budgets.resumed(self.profile, cp.budgets, step)
-        lower = {j: _shift(lo, slope, step) for j, (lo, slope) in cp.lower.items()}
-        self.stale = {j: lo for j, (lo, _) in lower.items()}
-        self.window = Window(lower)
-        self.window.limit(cp.window - step)
-        self.purchases = list(previous.purchases[: cp.rounds])
-        self.checkpoints = [c for c in previous.checkpoints if c.rounds <= cp.rounds]
+    # Hooks for `budget.engine.rules.mes.fast.tracked`; the exact run ignores them.
+    def short(self, s: Shortfall) -> None:
+        """Candidate s.j left the race: its supporters hold less than its cost."""
+
+    def priced(self, q: Quote) -> None:
+        """Candidate q.j was priced this round."""
+
+    def bought(self, best: Quote, rho: Fraction, quotes: list[Quote], tied: tuple[int, ...]) -> None:
+        """`best` wins this round at `rho` over `quotes`, `tied` asking the same rho."""
+
+    def paid(self) -> None:
+        """The winner's supporters paid."""
 
     def round(self) -> bool:
         """Buy one project; False when none is affordable."""
@@ -145,30 +113,26 @@ class _Run:
         best, tied = self._winner(quotes)
         rho = make_exact(best, self.budgets)
         del self.stale[best.j]
-        if self.window is not None:
-            self._bound(best, rho, quotes, tied)
+        self.bought(best, rho, quotes, tied)
         purchase = _record(best, rho, tied, self.budgets)
         self.purchases.append(purchase)
         if self.observe is not None:
             self.observe(self.budgets, purchase)
         price = (best.num, best.poor_slope, best.rich_weight)
         self.budgets.pay(best.cand, best.entries, price, list(purchase.poor))
-        if self.window is not None:
-            self.checkpoints.append(Checkpoint(self.endowment, len(self.purchases), self.window.delta,
-                                               self.budgets.snapshot(), dict(self.window.lower)))
+        self.paid()
         return True
 
-    def _quote(self, j: int) -> Quote | None:
+    def ask(self, j: int) -> Quote | None:
+        """Candidate j's price this round, or None (and out of the race) if it is unaffordable."""
         q = quote(j, self.profile.candidates[j], self.budgets)
         if isinstance(q, Shortfall):
             del self.stale[j]
-            if self.window is not None:
-                self.window.short(q, self.profile.candidates[j].cost)
+            self.short(q)
             return None
         self.stale[j] = q.lo
         self.fresh.add(j)
-        if self.window is not None:
-            self.window.priced(q)
+        self.priced(q)
         return q
 
     def _price_round(self) -> list[Quote]:
@@ -179,7 +143,7 @@ class _Run:
         for j in sorted(self.stale, key=self.stale.__getitem__):
             if self.stale[j] > best_hi:
                 break
-            q = self._quote(j)
+            q = self.ask(j)
             if q is not None:
                 best_hi = min(best_hi, q.hi)
                 quotes.append(q)
@@ -192,31 +156,6 @@ class _Run:
         exact = sorted(((make_exact(q, self.budgets), self.tie_key(q.j), q) for q in quotes), key=lambda t: t[:2])
         best = exact[0]
         return best[2], tuple(t[2].j for t in exact[1:] if t[0] == best[0])
-
-    def _bound(self, best: Quote, rho: Fraction, quotes: list[Quote], tied: tuple[int, ...]) -> None:
-        """Narrow the window by this round; re-price stale rivals only while they cut it short."""
-        window = self.window
-        if window is None:
-            return
-        line = window.bought(best, rho, self.budgets)
-        winner_slope = window.slope(best, self.budgets)
-        for q in quotes:
-            if q.j in tied:
-                window.limit(window.tied(q, line, self.budgets, winner_slope))
-        for j in (self.fresh & self.stale.keys()) - set(tied):
-            window.limit(window.rival(line, j))
-        stale = sorted((window.rival(line, j), j) for j in self.stale if j not in self.fresh)
-        for bound, j in stale:
-            if bound >= window.delta:
-                break
-            if self._quote(j) is not None:
-                window.limit(window.rival(line, j))
-
-
-def _shift(lo: float, slope: float, step: int) -> tuple[float, float]:
-    """A lower bound line moved `step` along itself, rounded down with room to spare."""
-    moved = lo + slope * step
-    return moved - 1e-12 * (abs(lo) + abs(slope * step)), slope
 
 
 def _record(q: Quote, rho: Fraction, tied: tuple[int, ...], budgets: Budgets) -> Purchase:

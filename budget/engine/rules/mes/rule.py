@@ -16,6 +16,17 @@ instance, profile.as_multiprofile(), sat_class=...)` (and its
   `budget.engine.rules.mes.comparison`): if more voters approve strictly more projects of
   greedy's outcome (cost satisfaction, same tie-break) than of ours, greedy's
   outcome is the result.
+
+One switch, `fast`, picks how MES's own outcome is computed; both give the
+same answer (`tests/budget/engine/rules/mes/test_mes_reference.py`):
+
+- `fast=True` (the default): float runs with error bounds, lockstep batches
+  and span proofs (`budget.engine.rules.mes.fast`), the exact rounds where those abstain;
+- `fast=False`: the textbook MES (`budget.engine.rules.mes.reference`) decides, its
+  completions stepped one unit at a time; with explanations, the exact
+  rounds (`budget.engine.rules.mes.rounds`, no span proof) run once more at the
+  endowment it settled on and must buy the same, or `MesDisagreement` is
+  raised rather than explain an outcome that is not the result.
 """
 
 from __future__ import annotations
@@ -27,15 +38,21 @@ from budget.engine.election import Election
 from budget.engine.explain import Explanation, Outcome
 from budget.engine.rules.greedy.rule import greedy, greedy_completion
 from budget.engine.rules.mes.comparison import Comparison, compare
-from budget.engine.rules.mes.completion import Completion, add1, add1_exhaustive
+from budget.engine.rules.mes.completion import Completion
 from budget.engine.rules.mes.explain import explain_run
-from budget.engine.rules.mes.profile import MesProfile, build_profile
+from budget.engine.rules.mes.fast.add1 import add1, add1_exhaustive
 from budget.engine.rules.mes.fast.float_run import float_run
+from budget.engine.rules.mes.profile import MesProfile, build_profile
+from budget.engine.rules.mes.reference import reference_mes
 from budget.engine.rules.mes.rounds import MesRun, TieKey, run_rounds
 from budget.engine.satisfaction import Satisfaction
 from budget.engine.tiebreak import TieBreak, TieOrder
 
-__all__ = ["Completion", "MesResult", "method_of_equal_shares"]
+__all__ = ["Completion", "MesDisagreement", "MesResult", "method_of_equal_shares"]
+
+
+class MesDisagreement(ArithmeticError):
+    """The exact rounds, run to explain the reference's outcome, bought something else (a defect)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +64,8 @@ class MesResult:
     outcome after its add1 completion and before `then_greedy` (pabutools'
     `before_completion`); `endowment` is each voter's final endowment; `runs`
     counts the endowments the add1 loop looked at (each answered by a run of
-    its own, or by the span check whose high end it was), plus the final run.
+    its own, or by the span check whose high end it was), plus the final run
+    (with `fast=False`: the reference's runs, one per endowment it stepped through).
     """
 
     outcome: Outcome
@@ -71,10 +89,33 @@ def method_of_equal_shares(
     then_greedy: bool = False,
     comparison: bool = False,
     explain: bool = True,
+    fast: bool = True,
 ) -> MesResult:
-    """Run MES with the given options (module docstring); `explain=False` skips explanations."""
+    """Run MES with the given options (module docstring); `explain=False` skips explanations,
+    `fast=False` runs the reference and the exact rounds only."""
     profile = build_profile(election, satisfaction)
     order = TieOrder.of(election, tie_break)
+    if fast:
+        selected, endowment, runs, run = _fast(election, profile, order, completion, explain)
+    else:
+        selected, endowment, runs, run = _exact(election, profile, order, satisfaction, completion, explain)
+    explanations = explain_run(election, profile, order, run) if explain and run is not None else {}
+    outcome = Outcome(selected, explanations)
+    if then_greedy and not _exhaustive(election, selected):
+        outcome = _merge(outcome, greedy_completion(election, selected, satisfaction, tie_break))
+    result: Comparison | None = None
+    if comparison:
+        rival = greedy(election, Satisfaction.COST, tie_break)
+        result = compare(election, outcome.selected, rival.selected)
+        if result.greedy_wins:
+            outcome = Outcome(rival.selected, {**rival.explanations} if explain else {})
+    return MesResult(outcome, selected, endowment, runs, result)
+
+
+Settled = tuple[tuple[str, ...], Fraction, int, MesRun | None]  # selected, endowment, runs, run to explain
+
+
+def _fast(election: Election, profile: MesProfile, order: TieOrder, completion: Completion, explain: bool) -> Settled:
     endowment, runs, key, bought = _complete(election, profile, order, completion)
     # Without explanations only the projects bought matter: the add1 loop
     # found them, or a float run with error bounds names them when it can
@@ -89,17 +130,22 @@ def method_of_equal_shares(
         run = run_rounds(profile, endowment, key) if profile.voters else MesRun(Fraction(0), ())
         bought = tuple(p.candidate for p in run.purchases)
     selected = profile.free + tuple(profile.candidates[j].id for j in bought)
-    explanations = explain_run(election, profile, order, run) if explain and run is not None else {}
-    outcome = Outcome(selected, explanations)
-    if then_greedy and not _exhaustive(election, selected):
-        outcome = _merge(outcome, greedy_completion(election, selected, satisfaction, tie_break))
-    result: Comparison | None = None
-    if comparison:
-        rival = greedy(election, Satisfaction.COST, tie_break)
-        result = compare(election, outcome.selected, rival.selected)
-        if result.greedy_wins:
-            outcome = Outcome(rival.selected, {**rival.explanations} if explain else {})
-    return MesResult(outcome, selected, endowment if profile.voters else Fraction(0), runs + 1, result)
+    return selected, endowment if profile.voters else Fraction(0), runs + 1, run
+
+
+def _exact(
+    election: Election, profile: MesProfile, order: TieOrder, satisfaction: Satisfaction, completion: Completion,
+    explain: bool,
+) -> Settled:
+    ref = reference_mes(election, satisfaction, order.tie_break, completion)
+    if not explain or not profile.voters:
+        return ref.selected, ref.endowment, ref.runs, None
+    run = run_rounds(profile, ref.endowment, lambda j: order.rank[profile.candidates[j].index])
+    selected = profile.free + tuple(profile.candidates[p.candidate].id for p in run.purchases)
+    if selected != ref.selected:
+        raise MesDisagreement(f"at endowment {ref.endowment} the reference buys {list(ref.selected)}, "
+                              f"the exact rounds {list(selected)}")
+    return selected, ref.endowment, ref.runs, run
 
 
 def _complete(

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budget.engine.election import Ballot, Election, Project, VoteType
-from budget.engine.rules.mes.completion import add1, add1_exhaustive, exhaustive, spent
+from budget.engine.rules.mes.fast.add1 import add1, add1_exhaustive, exhaustive, spent
 from budget.engine.rules.mes.budgets import Budgets
 from budget.engine.rules.mes.fast.float_run import (
     FloatRounds, _dearer, _Purses, _supporters, float_check, float_prefix, float_reach, float_resume, float_rounds,
@@ -18,6 +18,7 @@ from budget.engine.rules.mes.fast.float_run import (
 )
 from budget.engine.rules.mes.price import Shortfall, make_exact, quote
 from budget.engine.rules.mes.profile import MesProfile, build_profile
+from budget.engine.rules.mes.fast.tracked import tracked_run
 from budget.engine.rules.mes.rounds import MesRun, Purchase, run_rounds
 from budget.engine.satisfaction import ALLOWED, Satisfaction
 from tests.budget.engine.rules.mes.test_mes_pabutools import elections
@@ -37,7 +38,7 @@ def test_every_raise_inside_the_window_gives_the_same_run(e: Election, extra: in
     for satisfaction in (s for s in Satisfaction if e.vote_type in ALLOWED[s]):
         profile = build_profile(e, satisfaction)
         start = profile.budget / profile.voters + Fraction(extra, part)
-        run = run_rounds(profile, start, _key, track=True)
+        run = tracked_run(profile, start, _key)
         reach = min(run.window, 12.0)
         steps = [Fraction(k, 4) for k in range(1, 4 * math.ceil(reach)) if k / 4 < reach]
         for step in steps:
