@@ -20,7 +20,7 @@ import pytest
 
 from web.ops.migrations import migrate
 
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.browser", "pytester"]
 
 
 def with_database(url: str, name: str) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
+from tests.web.room.test_room_support import MALFORMED, raise_malformed
 from web.app import create_app
 from web.config import Config
 
@@ -90,3 +91,20 @@ async def client(server: Server) -> AsyncIterator[Client]:
         yield c
     finally:
         await c.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Fail the test itself if a live client received an event protocol.py does not allow,
+    even one the test never waited for (its handler ran in a background task)."""
+    MALFORMED.clear()
+    result = yield
+    raise_malformed()
+    return result
+
+
+@pytest.fixture(autouse=True)
+def no_malformed_events_at_teardown() -> Iterator[None]:
+    """And the same for what arrives while the test's clients and servers shut down."""
+    yield
+    raise_malformed()
