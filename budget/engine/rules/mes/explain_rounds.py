@@ -15,8 +15,35 @@ from fractions import Fraction
 import numpy as np
 
 from budget.engine.rules.mes.budgets import Budgets, FloatArray
-from budget.engine.rules.mes.profile import Candidate, MesProfile
-from budget.engine.rules.mes.rounds import Purchase
+from budget.engine.rules.mes.profile import Candidate, IntArray, MesProfile
+from budget.engine.rules.mes.rounds import MesRun, Observer, Purchase
+
+
+def replay(profile: MesProfile, run: MesRun, observe: Observer) -> bool:
+    """Show `observe` the budgets before every purchase of `run`, and after the last, without pricing anyone.
+
+    Every purchase records who paid and at what price, so the budgets follow
+    by payment alone: Warsaw 2026's 40 rounds replay in 23-37 ms against
+    50-68 ms for a run that prices every round again (busy machine). False, having stopped, if a
+    record does not match the budgets replayed so far (a run that was not
+    started afresh at `run.endowment`); the caller then runs the rounds.
+    """
+    budgets = Budgets(profile, run.endowment)
+    for p in run.purchases:
+        classes = p.entries.cls.tolist()
+        if p.denominator != budgets.denominator or budgets.nums(classes) != list(p.numerators):
+            return False
+        cand = profile.candidates[p.candidate]
+        voters = p.entries.voters.tolist()
+        rich = sum(w * n for w, n, poor in zip(p.entries.weight.tolist(), voters, p.poor) if not poor)
+        price = p.rho * cand.scale * budgets.denominator * rich  # the quote's integer numerator
+        if rich == 0 or price.denominator != 1:
+            return False
+        poor_slope = sum(s * n for s, n, poor in zip(budgets.slopes(classes), voters, p.poor) if poor)
+        observe(budgets, p)
+        budgets.pay(cand, p.entries, (price.numerator, poor_slope, rich), list(p.poor))
+    observe(budgets, None)
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +58,26 @@ class Closest:
 
 @dataclass(frozen=True, slots=True)
 class _Snapshot:
+    """A candidate's supporters at its best round so far, kept as arrays and
+    turned into exact numerators only for the round that stays best (in
+    Warsaw 2026 1,413 of 2,543 looks improved a ratio, 82 rounds are kept).
+    `raw` and `level` are the run's own lists, which only ever grow (see
+    `Budgets`), and `scale` a copy of its multipliers then."""
+
     step: int
     rho: Fraction | None
-    nums: list[int]  # budgets, over `den`
+    cls: IntArray
+    weights: IntArray
+    voters: IntArray
+    raw: list[int]
+    level: list[int]
+    scale: list[int]
     den: int
-    weights: list[int]
-    voters: list[int]
+
+    def nums(self) -> list[int]:
+        """The supporters' budgets then, over `den`."""
+        raw, level, scale = self.raw, self.level, self.scale
+        return [raw[c] * scale[level[c]] for c in self.cls.tolist()]
 
 
 class Watch:
@@ -48,6 +89,7 @@ class Watch:
         self.ratio: dict[int, float] = {}
         self.snap: dict[int, _Snapshot] = {}
         self.unaffordable_from: dict[int, int] = {}
+        self.money_seen: dict[int, float] = {}
         self.paid_to: dict[int, dict[int, float]] = {j: {} for j in self.open}
         self.step = 0
 
@@ -63,19 +105,28 @@ class Watch:
 
     def _consider(self, j: int, budgets: Budgets, rho: Fraction | None) -> None:
         cand = self.profile.candidates[j]
+        cost = float(cand.cost)
+        # Budgets only fall during a run, so the money last seen bounds the
+        # cover from above (float sums of at most 10^6 terms err by under
+        # 1.2e-10; 1e-6 is room to spare): once a project is unaffordable and
+        # that bound cannot beat its best ratio, looking again changes nothing.
+        # Warsaw 2026: 1,075 of 2,543 looks skipped.
+        if j in self.unaffordable_from and self.money_seen[j] * (1 + 1e-6) / cost < self.ratio[j]:
+            return
         e = budgets.entries(cand)
         money = float((e.budget * e.voters).sum())
-        if money < float(cand.cost):
+        self.money_seen[j] = money
+        if money < cost:
             self.unaffordable_from.setdefault(j, self.step)
         if rho is None:
             cover = money
         else:
             asked = float(rho * cand.scale) * e.weight
             cover = float((np.minimum(e.budget, asked) * e.voters).sum())
-        if cover / float(cand.cost) > self.ratio.get(j, -1.0):
-            self.ratio[j] = cover / float(cand.cost)
-            nums = budgets.nums(e.cls.tolist())
-            self.snap[j] = _Snapshot(self.step, rho, nums, budgets.denominator, e.weight.tolist(), e.voters.tolist())
+        if cover / cost > self.ratio.get(j, -1.0):
+            self.ratio[j] = cover / cost
+            self.snap[j] = _Snapshot(self.step, rho, e.cls, e.weight, e.voters, budgets.raw, budgets.level,
+                                     list(budgets.scale), budgets.denominator)
 
     def _follow_money(self, budgets: Budgets, p: Purchase) -> None:
         """Add what each unfunded project's supporters paid for this purchase."""
@@ -110,15 +161,16 @@ class Watch:
 
 
 def _exact(cand: Candidate, s: _Snapshot, endowment: Fraction) -> Closest:
-    money = Fraction(sum(b * n for b, n in zip(s.nums, s.voters)), s.den)
+    nums, weights, voters = s.nums(), s.weights.tolist(), s.voters.tolist()
+    money = Fraction(sum(b * n for b, n in zip(nums, voters)), s.den)
     if s.rho is None:
         return Closest(s.step, money, money, _more(cand.cost - money, endowment))
     asked = s.rho * cand.scale  # from a supporter of weight 1
     an, ad = asked.numerator, asked.denominator
     # min(b, asked * w) over the common denominator den * ad, in integers.
-    cover = Fraction(sum(min(b * ad, an * w * s.den) * n for b, w, n in zip(s.nums, s.weights, s.voters)), s.den * ad)
+    cover = Fraction(sum(min(b * ad, an * w * s.den) * n for b, w, n in zip(nums, weights, voters)), s.den * ad)
     per_new = min(endowment, asked)
-    max_cost = cover if cand.scale == 1 else _max_cost(s, s.rho)
+    max_cost = cover if cand.scale == 1 else _max_cost(list(zip(nums, weights, voters)), s.den, s.rho)
     return Closest(s.step, cover, max_cost, _more(cand.cost - cover, per_new))
 
 
@@ -126,20 +178,30 @@ def _more(deficit: Fraction, each: Fraction) -> int:
     return max(0, math.ceil(deficit / each)) if each > 0 else 0
 
 
-def _max_cost(s: _Snapshot, rho: Fraction) -> Fraction | None:
-    """Under cost satisfaction a supporter of weight w is asked rho * c * w for cost c: the largest c covered."""
-    rich = sum(w * n for w, n in zip(s.weights, s.voters))
-    if rho * rich <= 1:
+def _max_cost(rows: list[tuple[int, int, int]], den: int, rho: Fraction) -> Fraction | None:
+    """Under cost satisfaction a supporter of weight w is asked rho * c * w for cost c: the largest c covered.
+
+    `rows` are (budget over `den`, weight, voters).
+    """
+    rn, rd = rho.numerator, rho.denominator
+    rich = sum(w * n for _, w, n in rows)
+    if rn * rich <= rd:
         return None  # every supporter pays the same share of any cost: too few of them
     # h(c) = (money of rows asked more than they hold) + rho * c * (weight of
     # the others) - c is concave with h(0) = 0 and rises at first; its root is
-    # the answer. Rows drop out at c = b / (rho * w), poorest first.
-    rows = sorted(zip(s.nums, s.weights, s.voters), key=lambda r: Fraction(r[0], r[1]))
-    poor_money = Fraction(0)
+    # the answer. Rows drop out at t = b / (den * w * rho), poorest first.
+    # All in integers: Fractions here (sorted by Fraction keys, a Fraction
+    # per row) took 0.35 of Warsaw 2026's 0.85 s of explanations under
+    # cProfile (81 projects, up to 685 rows each, denominators of many digits).
+    if len({w for _, w, _ in rows}) <= 1:
+        rows.sort(key=lambda r: r[0])  # one weight (cost satisfaction: always 1): by budget
+    else:
+        rows.sort(key=lambda r: Fraction(r[0], r[1]))
+    poor = 0  # the money of the rows dropped out, over den
     for b, w, n in rows:
-        t = Fraction(b, s.den * w) / rho
-        if poor_money + rho * t * rich < t:
-            return poor_money / (1 - rho * rich)
-        poor_money += Fraction(b * n, s.den)
+        # poor / den + rho * t * rich < t, times den * w * rn (> 0)
+        if poor * w * rn + b * rich * rn < b * rd:
+            return Fraction(poor * rd, den * (rd - rn * rich))
+        poor += b * n
         rich -= w * n
-    return poor_money
+    return Fraction(poor, den)
