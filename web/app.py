@@ -9,30 +9,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import asyncpg
 import socketio
 from aiohttp import web
 
-from web.access import views as access_views
-from web.http import health
-from web.inquiries import views as inquiry_views
-from web.room import views as room_views
-from web.rounds import views as round_views
-from web.staff import views as staff_views
-from web.proposals import views as proposal_views
-from web.http.api import API_PREFIX, openapi_handler
 from web.config import Config
 from web.http.identity import identity_middleware
-from web.keys import CONFIG, POOL, SIO, TEMPLATES
-from web.ops.migrations import migrate
 from web.http.render import error_middleware, make_templates
 from web.http.security import csrf_middleware
+from web.keys import CONFIG, POOL, SIO, TEMPLATES
+from web.ops.migrations import migrate
+from web.realtime import events
+from web.rounds.views import round_clock
+from web.routes import setup_routes
 
 log = logging.getLogger("oxpecker.app")
-
-AREAS = (health, staff_views, access_views, inquiry_views, room_views, round_views, proposal_views)
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
@@ -67,8 +59,7 @@ def create_app(config: Config) -> web.Application:
     app[TEMPLATES] = make_templates()
     app[SIO] = _socketio(app)
     app.cleanup_ctx.append(_database)
-    app.router.add_static("/static", Path(__file__).parent / "static", name="static")
-    app.router.add_get(f"{API_PREFIX}/openapi.json", openapi_handler)
-    for area in AREAS:
-        area.setup(app)
+    events.attach(app)  # the live room's hub and its socket.io handlers
+    app.cleanup_ctx.append(round_clock)  # closes rounds whose closing time has come
+    setup_routes(app)
     return app

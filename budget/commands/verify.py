@@ -17,15 +17,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from budget.commands.heap import keep_freed_memory
+from budget.engine.election import Election
+from budget.engine.pabulib import PabulibError, parse_pabulib
 from budget.rounds.ballots import CastBallot
 from budget.rounds.chain import chain_problems
-from budget.engine.election import Election
-from budget.commands.heap import keep_freed_memory
-from budget.engine.pabulib import PabulibError, parse_pabulib
+from budget.rounds.config import (
+    RoundConfig,
+    RoundError,
+    canonical,
+    config_hash,
+    sha256_hex,
+)
+from budget.rounds.count import count, units
 from budget.rounds.publish import MIN_PUBLISHED_BALLOTS
 from budget.rounds.receipts import commitment
-from budget.rounds.count import count, units
-from budget.rounds.config import RoundConfig, RoundError, canonical, config_hash, sha256_hex
 
 
 class SourceError(Exception):

@@ -1,4 +1,4 @@
-"""The four satisfactions of TALLY.md: per-ballot weights and per-project totals.
+"""The four satisfactions of docs/tally.md: per-ballot weights and per-project totals.
 
 A voter's satisfaction with a set of funded projects is the sum of their
 utilities for those projects (pabutools 1.2.3):

@@ -14,15 +14,15 @@ from datetime import UTC, datetime
 
 from asyncpg import Connection, Pool
 
-from budget.rounds import decision_db
 from budget.rounds import db as round_db
+from budget.rounds import decision_db
 from budget.rounds.ballots import BallotError, CastBallot, validate_ballot
 from budget.rounds.chain import append
+from budget.rounds.check import check_config
+from budget.rounds.config import RoundConfig, RoundError, State, config_hash, move
+from budget.rounds.count import count
 from budget.rounds.publish import MIN_PUBLISHED_BALLOTS, ballots_pb, seal
 from budget.rounds.receipts import idempotency_hash, receipt_for, voter_key
-from budget.rounds.check import check_config
-from budget.rounds.count import count
-from budget.rounds.config import RoundConfig, RoundError, State, config_hash, move
 from inquiry.kernel.audit_db import insert_audit
 from inquiry.kernel.errors import Conflict, Invalid, NotAllowed, NotFound
 from inquiry.kernel.roles import Participant

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from budget.rounds.config import MINOR_PER_UNIT, BallotKind, RoundConfig
+from budget.rounds.config import BallotKind, RoundConfig
+from inquiry.kernel.money import format_money
 
 
 class BallotError(ValueError):
@@ -24,10 +25,6 @@ class CastBallot:
     def to_dict(self) -> dict[str, object]:
         return {"projects": list(self.projects), "points": None if self.points is None else list(self.points)}
 
-
-def money(minor: int, currency: str) -> str:
-    """12345678 -> '123,456.78 EUR'."""
-    return f"{minor // MINOR_PER_UNIT:,}.{minor % MINOR_PER_UNIT:02d} {currency}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -74,7 +71,7 @@ def validate_ballot(config: RoundConfig, ballot: CastBallot) -> CastBallot:
         spent = sum(c.cost_minor for c in config.candidates if c.id in ballot.projects)
         if spent > cap:
             raise BallotError(
-                f"Your choices cost {money(spent, config.currency)}, which is {money(spent - cap, config.currency)} "
-                f"over the {money(cap, config.currency)} you can spend. Remove a project or choose cheaper ones."
+                f"Your choices cost {format_money(spent, config.currency)}, which is {format_money(spent - cap, config.currency)} "
+                f"over the {format_money(cap, config.currency)} you can spend. Remove a project or choose cheaper ones."
             )
     return ballot

@@ -1,6 +1,6 @@
 """Is a round's configuration complete and consistent? Checked before it can open.
 
-Rules and satisfactions follow TALLY.md: Phragmén counts approval ballots
+Rules and satisfactions follow docs/tally.md: Phragmén counts approval ballots
 only, `additive` needs points, `borda` needs ranks, completions and the
 comparison step belong to MES.
 """

@@ -6,12 +6,12 @@ from typing import Any
 
 from asyncpg import Connection, Pool
 
-from budget.rounds import decision_db
 from budget.rounds import db as round_db
+from budget.rounds import decision_db
 from budget.rounds.chain import append
-from budget.rounds.publish import FORMAT, MIN_PUBLISHED_BALLOTS
-from budget.rounds.count import RULE_VERSION
 from budget.rounds.config import ELIGIBILITY_STATEMENT, State
+from budget.rounds.count import RULE_VERSION
+from budget.rounds.publish import FORMAT, MIN_PUBLISHED_BALLOTS
 from inquiry.kernel.audit_db import insert_audit
 from inquiry.kernel.errors import Conflict, Invalid, NotFound
 

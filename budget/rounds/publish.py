@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from budget.engine.pabulib.write import format_pabulib
 from budget.rounds.ballots import CastBallot
 from budget.rounds.chain import Entry, append
-from budget.engine.pabulib.write import format_pabulib
-from budget.rounds.receipts import commitment, shuffle_key
-from budget.rounds.count import count, election_of
 from budget.rounds.config import BallotKind, RoundConfig, canonical, sha256_hex
+from budget.rounds.count import count, election_of
+from budget.rounds.receipts import commitment, shuffle_key
 
 MIN_PUBLISHED_BALLOTS = 20
 FORMAT = "oxpecker-decision/1"

@@ -13,12 +13,20 @@ from asyncpg import Connection, Pool
 
 from inquiry.access import db as codes_db
 from inquiry.access import people_db
-from inquiry.kernel import ratelimit_db
-from inquiry.access.rules import (
-    FAILURE_LIMIT, FAILURE_WINDOW_SECONDS, AccessCode, CodeKind, check_display_name, new_recovery_code,
-    parse_code, parse_recovery_code, participant_role, refusal,
-)
 from inquiry.access.people_db import InquiryBrief, SessionBrief
+from inquiry.access.rules import (
+    FAILURE_LIMIT,
+    FAILURE_WINDOW_SECONDS,
+    AccessCode,
+    CodeKind,
+    check_display_name,
+    new_recovery_code,
+    parse_code,
+    parse_recovery_code,
+    participant_role,
+    refusal,
+)
+from inquiry.kernel import ratelimit_db
 from inquiry.kernel.errors import Conflict, Gone, Invalid, NotAllowed, NotFound, TooMany
 from inquiry.kernel.roles import Participant, Role
 from inquiry.kernel.tokens import hash_secret, new_secret

@@ -6,8 +6,8 @@ from __future__ import annotations
 from asyncpg import Connection, Pool
 
 from inquiry.access import people_db
-from inquiry.access.rules import new_recovery_code
 from inquiry.access.people_db import InquiryBrief, Member
+from inquiry.access.rules import new_recovery_code
 from inquiry.access.staff_actions import Audit, managed_inquiry
 from inquiry.kernel.audit_db import insert_audit
 from inquiry.kernel.errors import Conflict, Invalid, NotFound

@@ -14,7 +14,13 @@ from enum import StrEnum
 
 from inquiry.kernel.errors import ActionError, Gone, Invalid, NotFound
 from inquiry.kernel.roles import Role, Staff
-from inquiry.kernel.tokens import CODE_ALPHABET, CODE_LENGTH, format_code, new_code, normalise_code
+from inquiry.kernel.tokens import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    format_code,
+    new_code,
+    normalise_code,
+)
 
 # Guessing: a client (address) or a code may fail this many times per window.
 # With fixed windows, a burst straddling a boundary gets 2 x 9 = 18 tries

@@ -12,10 +12,16 @@ from asyncpg import Connection, Pool
 
 from inquiry.access import db as codes_db
 from inquiry.access import people_db
-from inquiry.access.rules import (
-    RESIDENT_KINDS, AccessCode, CodeKind, CodeRequest, CodeStatus, LinkRequest, can_manage,
-)
 from inquiry.access.people_db import InquiryBrief, SessionBrief
+from inquiry.access.rules import (
+    RESIDENT_KINDS,
+    AccessCode,
+    CodeKind,
+    CodeRequest,
+    CodeStatus,
+    LinkRequest,
+    can_manage,
+)
 from inquiry.kernel.audit_db import insert_audit
 from inquiry.kernel.errors import Conflict, Invalid, NotAllowed, NotFound
 from inquiry.kernel.roles import Role, Staff

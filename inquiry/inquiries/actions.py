@@ -16,9 +16,15 @@ from typing import Any
 from asyncpg import Connection, Pool
 
 from inquiry.inquiries import db
+from inquiry.inquiries.input import (
+    SESSION_TITLE_MAX,
+    InquiryDraft,
+    check_draft,
+    check_schedule,
+    check_text,
+)
 from inquiry.kernel.audit_db import AuditEntry, insert_audit, select_audit
 from inquiry.kernel.errors import Conflict, Invalid, NotAllowed, NotFound
-from inquiry.inquiries.input import SESSION_TITLE_MAX, InquiryDraft, check_draft, check_schedule, check_text
 from inquiry.kernel.roles import Role, Staff
 
 

@@ -1,8 +1,7 @@
 """What a convenor may type for an inquiry: money, currency, languages, time zone, dates.
 
-Money is integer minor units. A typed amount ("1,234.50") is converted with
-integer arithmetic only, in the currency's own number of decimal places
-(ISO 4217: most have 2, JPY has 0, KWD has 3), so no float ever rounds a fund.
+Money is integer minor units, typed and shown through `inquiry.kernel.money`
+(the currency's own decimal places; integer arithmetic only).
 """
 
 from __future__ import annotations
@@ -13,10 +12,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from inquiry.kernel.errors import Invalid
+from inquiry.kernel.money import parse_money
 
-# ISO 4217 currencies whose minor unit is not 1/100.
-ZERO_DECIMALS = frozenset("BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF".split())
-THREE_DECIMALS = frozenset("BHD IQD JOD KWD LYD OMR TND".split())
 # 10**15 minor units is a thousand billion euros: far beyond any fund, far below bigint.
 MAX_FUND_MINOR = 10**15
 MAX_LANGUAGES = 10
@@ -24,7 +21,6 @@ TITLE_MAX, QUESTION_MAX, DESCRIPTION_MAX, SESSION_TITLE_MAX = 200, 1000, 10_000,
 # A session may be recorded up to a day late (entered after it began), and planned up to 5 years ahead.
 SCHEDULE_PAST, SCHEDULE_FUTURE = timedelta(days=1), timedelta(days=5 * 366)
 
-_AMOUNT = re.compile(r"(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 # BCP 47, the common shapes: language, then optional script, region, variants ("en", "cy-GB", "sr-Latn-RS").
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[a-z]{4})?(-(?:[a-z]{2}|\d{3}))?(-(?:[a-z0-9]{5,8}|\d[a-z0-9]{3}))*")
@@ -41,12 +37,6 @@ class InquiryDraft:
     currency: str = "EUR"
     languages: list[str] = field(default_factory=lambda: ["en"])
     timezone: str = "UTC"
-
-
-def decimals(currency: str) -> int:
-    if currency in ZERO_DECIMALS:
-        return 0
-    return 3 if currency in THREE_DECIMALS else 2
 
 
 def check_currency(typed: str) -> str:
@@ -67,29 +57,8 @@ def check_fund(minor: int) -> int:
 
 
 def parse_amount(typed: str, currency: str) -> int:
-    """"1,234.50" in EUR -> 123450. Commas only as thousands separators; a dot before the decimals."""
-    text = typed.strip().replace(" ", "").replace("\u00a0", "").replace("_", "")
-    match = _AMOUNT.fullmatch(text)
-    if match is None:
-        raise Invalid(f"Write the fund as a plain amount such as 1,234.50 (not {typed.strip()!r}).")
-    places = decimals(currency)
-    frac = match["frac"] or ""
-    if len(frac) > places:
-        raise Invalid(f"{currency} has {places} decimal places; {typed.strip()!r} has {len(frac)}.")
-    whole = int(match["whole"].replace(",", ""))
-    return check_fund(whole * 10**places + int(frac.ljust(places, "0") or "0"))
-
-
-def format_amount(minor: int, currency: str) -> str:
-    """123450 EUR -> "1,234.50 EUR"; the inverse of `parse_amount`."""
-    places = decimals(currency)
-    whole, frac = divmod(minor, 10**places)
-    return f"{whole:,}{'.' + str(frac).zfill(places) if places else ''} {currency}"
-
-
-def format_amount_plain(minor: int, currency: str) -> str:
-    """The amount as a form field shows it (no currency): "1,234.50"."""
-    return format_amount(minor, currency).rsplit(" ", 1)[0]
+    """"1,234.50" in EUR -> 123450, checked as a fund."""
+    return check_fund(parse_money(typed, currency, "The fund"))
 
 
 def check_language(typed: str) -> str:

@@ -10,9 +10,9 @@ from typing import Any
 
 from asyncpg import Pool
 
+from inquiry.kernel.errors import Invalid, NotFound
 from inquiry.moderation import db as moderation_db
 from inquiry.room import db as room_db
-from inquiry.kernel.errors import Invalid, NotFound
 from inquiry.room.permissions import Action
 from inquiry.room.runner import Ctx, Outcome, Who, run
 

@@ -16,11 +16,17 @@ from typing import Any
 
 from asyncpg import Pool
 
-from inquiry.proposals import db
 from inquiry.kernel.errors import Conflict, Invalid, NotAllowed, NotFound
-from inquiry.room.permissions import Action, RoomRole
-from inquiry.proposals.rules import EditConflict, ProposalAction, ProposalText, allowed, refusal
+from inquiry.proposals import db
 from inquiry.proposals.db import Proposal
+from inquiry.proposals.rules import (
+    EditConflict,
+    ProposalAction,
+    ProposalText,
+    allowed,
+    refusal,
+)
+from inquiry.room.permissions import Action, RoomRole
 from inquiry.room.runner import Ctx, Outcome, Who, run
 
 A = ProposalAction

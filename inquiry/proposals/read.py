@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 
 from asyncpg import Connection, Pool
 
-from inquiry.proposals import db
-from inquiry.room import db as room_db
 from inquiry.kernel.errors import NotAllowed, NotFound
-from inquiry.room.permissions import RoomRole
-from inquiry.proposals.rules import ProposalAction, allowed, refusal
+from inquiry.proposals import db
 from inquiry.proposals.db import Amendment, Comment, Proposal, Revision
+from inquiry.proposals.rules import ProposalAction, allowed, refusal
+from inquiry.room import db as room_db
 from inquiry.room.db import LiveSession
+from inquiry.room.permissions import RoomRole
 from inquiry.room.runner import Actor, Who, resolve
 
 
@@ -43,6 +43,21 @@ async def viewer(conn: Connection, session_id: int, who: Who, action: ProposalAc
         raise NotAllowed(refusal(state.phase, actor.role, action, state.paused))
     currency: str = await conn.fetchval("SELECT currency FROM inquiries WHERE id = $1", session.inquiry_id)
     return Viewer(actor, session, currency)
+
+
+async def session_currency(pool: Pool, session_id: int) -> str:
+    """The currency a session's proposals are costed in (its inquiry's); NotFound if no such session."""
+    async with pool.acquire() as conn:
+        currency: str | None = await conn.fetchval(
+            """SELECT i.currency
+                 FROM sessions s
+                 JOIN inquiries i ON i.id = s.inquiry_id
+                WHERE s.id = $1""",
+            session_id,
+        )
+    if currency is None:
+        raise NotFound("There is no such session.")
+    return currency
 
 
 @dataclass

@@ -10,14 +10,15 @@ from typing import Any
 
 from asyncpg import Pool
 
-from inquiry.ranking import actions as ranking_ballots_actions
-from inquiry.room import db as room_db
-from inquiry.proposals import shortlist_db as db
 from inquiry.kernel.audit_db import insert_audit
 from inquiry.kernel.errors import Conflict, Invalid, NotAllowed, NotFound
+from inquiry.kernel.money import format_plain
 from inquiry.kernel.roles import Role, Staff
-from inquiry.room.runner import Who
+from inquiry.proposals import shortlist_db as db
 from inquiry.proposals.shortlist_db import Item, Shortlist
+from inquiry.ranking import actions as ranking_ballots_actions
+from inquiry.room import db as room_db
+from inquiry.room.runner import Who
 
 
 async def propose(pool: Pool, session_id: int, who: Who, top: int | None) -> int:
@@ -121,7 +122,8 @@ async def round_prefill(pool: Pool, shortlist_id: int, staff: Staff) -> dict[str
     view = await show(pool, shortlist_id, staff)
     if view.shortlist.status != "accepted":
         raise Conflict("Accept the shortlist before creating a round from it.")
-    lines = [f"{c['title']}; {c['cost_minor'] // 100}.{c['cost_minor'] % 100:02d}" for c in as_candidates(view)]
+    currency = view.shortlist.currency
+    lines = [f"{c['title']}; {format_plain(c['cost_minor'], currency)}" for c in as_candidates(view)]
     return {"inquiry_id": str(view.shortlist.inquiry_id), "currency": view.shortlist.currency,
             "title": f"{view.shortlist.session_title}: shortlist", "candidates": "\n".join(lines)}
 

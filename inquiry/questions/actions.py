@@ -10,10 +10,10 @@ from typing import Any
 
 from asyncpg import Pool
 
-from inquiry.questions import db as questions_db
 from inquiry.kernel.errors import Conflict, Invalid, NotFound
-from inquiry.room.permissions import Action
+from inquiry.questions import db as questions_db
 from inquiry.questions.db import Question
+from inquiry.room.permissions import Action
 from inquiry.room.runner import Ctx, Outcome, Who, run
 
 

@@ -14,11 +14,11 @@ from typing import Any
 
 from asyncpg import Connection, Pool, Record
 
-from inquiry.room import db as room_db
 from inquiry.kernel.errors import Conflict, Invalid, NotFound
+from inquiry.room import db as room_db
+from inquiry.room.actions import move
 from inquiry.room.permissions import Action
 from inquiry.room.phases import Phase
-from inquiry.room.actions import move
 from inquiry.room.runner import Ctx, Outcome, Who, run
 
 

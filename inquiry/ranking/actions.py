@@ -20,17 +20,17 @@ from typing import Any
 
 from asyncpg import Connection, Pool
 
-from inquiry.proposals import db as proposals_db
-from inquiry.ranking import methods as ranking
-from inquiry.ranking import db
 from inquiry.kernel.audit_db import insert_audit
 from inquiry.kernel.errors import Conflict, Invalid, NotAllowed
-from inquiry.room.phases import Phase
-from inquiry.proposals.rules import ProposalAction
+from inquiry.proposals import db as proposals_db
 from inquiry.proposals.actions import perform
 from inquiry.proposals.db import Proposal
 from inquiry.proposals.read import Viewer, viewer
+from inquiry.proposals.rules import ProposalAction
+from inquiry.ranking import db
+from inquiry.ranking import methods as ranking
 from inquiry.ranking.methods import Method
+from inquiry.room.phases import Phase
 from inquiry.room.runner import Ctx, Outcome, Who
 
 A = ProposalAction

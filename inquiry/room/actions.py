@@ -14,17 +14,26 @@ from typing import Any
 
 from asyncpg import Pool
 
-from inquiry.room import phases
+from inquiry.kernel.errors import Conflict, Invalid, NotAllowed, NotFound
 from inquiry.proposals import db as proposals_db
 from inquiry.ranking import actions as ranking_ballots_actions
 from inquiry.room import db as room_db
-from inquiry.kernel.errors import Conflict, Invalid, NotAllowed, NotFound
-from inquiry.room.permissions import Action, RoomRole
-from inquiry.room.phases import Phase, PhaseError, PhaseState
+from inquiry.room import phases
+from inquiry.room.admission_db import select_arrival, select_log
 from inquiry.room.db import RoomEvent
 from inquiry.room.materials import announce_materials
-from inquiry.room.admission_db import select_arrival, select_log
-from inquiry.room.runner import Actor, Ctx, Outcome, Who, actor_for, check, presumed_role, run
+from inquiry.room.permissions import Action, RoomRole
+from inquiry.room.phases import Phase, PhaseError, PhaseState
+from inquiry.room.runner import (
+    Actor,
+    Ctx,
+    Outcome,
+    Who,
+    actor_for,
+    check,
+    presumed_role,
+    run,
+)
 
 LOG_PAGE = 2000  # events per resume; a client with more to catch up asks again
 

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from asyncpg import Connection, Record
 
 from inquiry.kernel.roles import Participant, Role, Staff
-from inquiry.room.db import SESSION_COLUMNS, LiveSession, RoomEvent, event_from_row, session_from_row
+from inquiry.room.db import (
+    SESSION_COLUMNS,
+    LiveSession,
+    RoomEvent,
+    event_from_row,
+    session_from_row,
+)
 
 
 @dataclass(frozen=True, slots=True)

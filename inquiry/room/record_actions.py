@@ -12,8 +12,8 @@ from typing import Any
 
 from asyncpg import Pool
 
-from inquiry.ranking import db as ranking_ballots_db
 from inquiry.kernel.errors import Conflict, NotFound
+from inquiry.ranking import db as ranking_ballots_db
 
 
 async def session_record(pool: Pool, session_id: int) -> dict[str, Any]:

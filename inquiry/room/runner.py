@@ -14,12 +14,12 @@ from typing import Any
 
 from asyncpg import Connection, Pool
 
-from inquiry.room import db as room_db
 from inquiry.kernel.errors import NotAllowed, NotFound
-from inquiry.room.permissions import Action, RoomRole, allowed, refusal
 from inquiry.kernel.roles import Participant, Role, Staff
+from inquiry.room import db as room_db
 from inquiry.room.admission_db import Standing, select_opening, select_standing
 from inquiry.room.db import LiveSession, RoomEvent
+from inquiry.room.permissions import Action, RoomRole, allowed, refusal
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,14 +13,14 @@ from typing import Any
 
 from asyncpg import Connection, Pool
 
-from inquiry.questions import db as questions_db
-from inquiry.room import queue_actions
-from inquiry.questions import recall_actions
-from inquiry.room import db as room_db
 from inquiry.kernel.errors import NotAllowed, NotFound
-from inquiry.room.permissions import Action, RoomRole
+from inquiry.questions import db as questions_db
+from inquiry.questions import recall_actions
 from inquiry.questions.db import Question
+from inquiry.room import db as room_db
+from inquiry.room import queue_actions
 from inquiry.room.actions import phase_payload
+from inquiry.room.permissions import Action, RoomRole
 from inquiry.room.runner import Actor, Who, check, resolve
 
 

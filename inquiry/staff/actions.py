@@ -14,14 +14,19 @@ from datetime import UTC, datetime, timedelta
 
 from asyncpg import Connection, Pool
 
-from inquiry.staff import db
 from inquiry.kernel.audit_db import AuditEntry, insert_audit, select_audit
 from inquiry.kernel.errors import Conflict, Gone, Invalid, NotAllowed, NotFound, TooMany
-from inquiry.staff.passwords import check_password, hash_password, needs_rehash, verify_password
 from inquiry.kernel.ratelimit_db import blocked, hit
 from inquiry.kernel.roles import STAFF_ROLES, Role, Staff
-from inquiry.staff.db import LinkPurpose, StaffAccount
 from inquiry.kernel.tokens import hash_secret, new_secret
+from inquiry.staff import db
+from inquiry.staff.db import LinkPurpose, StaffAccount
+from inquiry.staff.passwords import (
+    check_password,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 
 LOGIN_LIFETIME = timedelta(days=14)
 LINK_LIFETIME = {LinkPurpose.INVITE: timedelta(days=7), LinkPurpose.RESET: timedelta(hours=24)}

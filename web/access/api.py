@@ -7,10 +7,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from inquiry.access import actions
 from inquiry.access.rules import CodeKind
-from web.http.api import API_PREFIX, endpoint
+from web.http.api import endpoint
 from web.http.identity import DEVICE_COOKIE, current_participant, require_participant
-from web.keys import CONFIG, POOL
 from web.http.security import Handler, client_address, set_cookie
+from web.keys import CONFIG, POOL
 
 
 class JoinIn(BaseModel):
@@ -94,13 +94,3 @@ def link_endpoint(kind: CodeKind, summary: str) -> Handler:
 async def me(request: web.Request) -> ParticipantOut:
     p = require_participant(request)
     return ParticipantOut.model_validate(p)
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_post(f"{API_PREFIX}/join", join)
-    app.router.add_post(f"{API_PREFIX}/recover", recover)
-    app.router.add_post(f"{API_PREFIX}/expert-links/use",
-                        link_endpoint(CodeKind.EXPERT, "Use an expert link (once); sets the device cookie"))
-    app.router.add_post(f"{API_PREFIX}/observer-links/use",
-                        link_endpoint(CodeKind.OBSERVER, "Use an observer link; sets the device cookie"))
-    app.router.add_get(f"{API_PREFIX}/me/participant", me)

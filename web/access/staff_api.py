@@ -10,15 +10,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from inquiry.access import member_actions as members
 from inquiry.access import staff_actions as manage
-from inquiry.access.rules import AccessCode, CodeKind, CodeRequest, LinkRequest
 from inquiry.access.people_db import Member
+from inquiry.access.rules import AccessCode, CodeKind, CodeRequest, LinkRequest
 from inquiry.kernel.tokens import format_code
 from web.access.api import ParticipantOut
-from web.access.staff_views import code_url, int_id, site_url
-from web.http.api import API_PREFIX, endpoint
+from web.access.staff_views import code_url, site_url
+from web.http.api import endpoint
+from web.http.forms import path_id
 from web.http.identity import require_staff
-from web.keys import POOL
 from web.http.security import Handler
+from web.keys import POOL
 
 
 class CodesIn(BaseModel):
@@ -89,13 +90,13 @@ def member_out(m: Member) -> MemberOut:
 
 @endpoint("The inquiry's codes and links, newest first", response=CodeOut)
 async def list_codes(request: web.Request) -> list[CodeOut]:
-    view = await manage.overview(request.app[POOL], require_staff(request), int_id(request, "inquiry_id"))
+    view = await manage.overview(request.app[POOL], require_staff(request), path_id(request, "inquiry_id"))
     return [code_out(request, c) for c in view.codes]
 
 
 @endpoint("Generate resident codes", body=CodesIn, response=CodeOut, status=201)
 async def generate(request: web.Request, body: CodesIn) -> list[CodeOut]:
-    made = await manage.generate_codes(request.app[POOL], require_staff(request), int_id(request, "inquiry_id"),
+    made = await manage.generate_codes(request.app[POOL], require_staff(request), path_id(request, "inquiry_id"),
                                        CodeRequest(kind=CodeKind(body.kind), count=body.count, label=body.label,
                                                    max_uses=body.max_uses, expires_days=body.expires_days))
     return [code_out(request, c) for c in made]
@@ -105,7 +106,7 @@ def link_creator(kind: CodeKind, summary: str) -> Handler:
     @endpoint(summary, body=LinkIn, response=CodeOut, status=201)
     async def create(request: web.Request, body: LinkIn) -> CodeOut:
         issued = await manage.create_link(
-            request.app[POOL], require_staff(request), int_id(request, "inquiry_id"),
+            request.app[POOL], require_staff(request), path_id(request, "inquiry_id"),
             LinkRequest(kind=kind, label=body.label, session_id=body.session_id,
                         expires_days=body.expires_days, max_uses=body.max_uses))
         return code_out(request, issued.code, issued.secret)
@@ -116,56 +117,39 @@ def link_creator(kind: CodeKind, summary: str) -> Handler:
 @endpoint("Revoke a code or link: nobody new gets in with it", response=CodeOut)
 async def revoke(request: web.Request) -> CodeOut:
     return code_out(request, await manage.revoke_code(request.app[POOL], require_staff(request),
-                                                      int_id(request, "code_id")))
+                                                      path_id(request, "code_id")))
 
 
 @endpoint("Re-issue a code or link: a new one with the same settings; the old one is revoked",
           response=CodeOut, status=201)
 async def reissue(request: web.Request) -> CodeOut:
-    issued = await manage.reissue_code(request.app[POOL], require_staff(request), int_id(request, "code_id"))
+    issued = await manage.reissue_code(request.app[POOL], require_staff(request), path_id(request, "code_id"))
     return code_out(request, issued.code, issued.secret)
 
 
 @endpoint("The inquiry's residents, experts and observers", response=MemberOut)
 async def list_members(request: web.Request) -> list[MemberOut]:
-    _, people = await members.list_members(request.app[POOL], require_staff(request), int_id(request, "inquiry_id"))
+    _, people = await members.list_members(request.app[POOL], require_staff(request), path_id(request, "inquiry_id"))
     return [member_out(m) for m in people]
 
 
 @endpoint("Sign a participant out on every device", response=DevicesRevokedOut)
 async def revoke_devices(request: web.Request) -> DevicesRevokedOut:
     member, count = await members.revoke_devices(request.app[POOL], require_staff(request),
-                                                 int_id(request, "participant_id"))
+                                                 path_id(request, "participant_id"))
     return DevicesRevokedOut(participant=member_out(member), devices_revoked=count)
 
 
 @endpoint("Remove a participant from the inquiry (devices revoked, recovery code void)", response=MemberOut)
 async def remove(request: web.Request) -> MemberOut:
     return member_out(await members.remove_participant(request.app[POOL], require_staff(request),
-                                                       int_id(request, "participant_id")))
+                                                       path_id(request, "participant_id")))
 
 
 @endpoint("Re-issue a resident's access: a new recovery code, every old device signed out",
           response=AccessReissuedOut, status=201)
 async def reissue_access(request: web.Request) -> AccessReissuedOut:
     member, code = await members.reissue_access(request.app[POOL], require_staff(request),
-                                                int_id(request, "participant_id"))
+                                                path_id(request, "participant_id"))
     return AccessReissuedOut(participant=member_out(member), recovery_code=format_code(code),
                              recover_url=f"{site_url(request)}/recover/{code}")
-
-
-def setup(app: web.Application) -> None:
-    inquiry = API_PREFIX + r"/inquiries/{inquiry_id:\d+}"
-    app.router.add_get(f"{inquiry}/codes", list_codes)
-    app.router.add_post(f"{inquiry}/codes", generate)
-    app.router.add_post(f"{inquiry}/expert-links",
-                        link_creator(CodeKind.EXPERT, "Create a single-use expert link for one session"))
-    app.router.add_post(f"{inquiry}/observer-links",
-                        link_creator(CodeKind.OBSERVER, "Create a reusable, read-only observer link"))
-    app.router.add_get(f"{inquiry}/participants", list_members)
-    app.router.add_post(API_PREFIX + r"/codes/{code_id:\d+}/revoke", revoke)
-    app.router.add_post(API_PREFIX + r"/codes/{code_id:\d+}/reissue", reissue)
-    participant = API_PREFIX + r"/participants/{participant_id:\d+}"
-    app.router.add_post(f"{participant}/revoke-devices", revoke_devices)
-    app.router.add_post(f"{participant}/remove", remove)
-    app.router.add_post(f"{participant}/reissue-access", reissue_access)

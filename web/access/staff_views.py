@@ -7,6 +7,7 @@ answers the POST: only their hashes are kept, so there is nothing to show later.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import segno
 from aiohttp import web
@@ -15,12 +16,19 @@ from multidict import MultiDictProxy
 
 from inquiry.access import member_actions as members
 from inquiry.access import staff_actions as manage
-from inquiry.access.rules import RESIDENT_KINDS, AccessCode, CodeKind, CodeRequest, LinkRequest
+from inquiry.access.rules import (
+    RESIDENT_KINDS,
+    AccessCode,
+    CodeKind,
+    CodeRequest,
+    LinkRequest,
+)
 from inquiry.kernel.errors import Invalid
+from web.http.forms import optional_int, path_id
 from web.http.identity import require_staff
-from web.keys import CONFIG, POOL
 from web.http.render import render
 from web.http.security import own_origin
+from web.keys import CONFIG, POOL
 
 FormData = MultiDictProxy[str | bytes | web.FileField]
 
@@ -39,21 +47,7 @@ def code_url(request: web.Request, code: AccessCode, secret: str | None = None) 
     return None
 
 
-def optional_int(data: FormData, name: str, what: str) -> int | None:
-    raw = str(data.get(name, "")).strip()
-    if not raw:
-        return None
-    try:
-        return int(raw)
-    except ValueError as err:
-        raise Invalid(f"{what} must be a whole number; you gave {raw[:20]!r}.") from err
-
-
-def int_id(request: web.Request, name: str) -> int:
-    return int(request.match_info[name])
-
-
-def issued_page(request: web.Request, **context: object) -> web.Response:
+def issued_page(request: web.Request, **context: Any) -> web.Response:
     """A page holding a secret shown once: no cache may keep it."""
     response = render(request, "access/staff_issued.html", **context)
     response.headers["Cache-Control"] = "no-store"
@@ -61,13 +55,13 @@ def issued_page(request: web.Request, **context: object) -> web.Response:
 
 
 async def access_page(request: web.Request) -> web.Response:
-    view = await manage.overview(request.app[POOL], require_staff(request), int_id(request, "inquiry_id"))
+    view = await manage.overview(request.app[POOL], require_staff(request), path_id(request, "inquiry_id"))
     return render(request, "access/staff_access.html", view=view, now=datetime.now(UTC),
                   made=request.query.get("made", ""), links=RESIDENT_KINDS)
 
 
 async def generate(request: web.Request) -> web.Response:
-    staff, inquiry_id, data = require_staff(request), int_id(request, "inquiry_id"), await request.post()
+    staff, inquiry_id, data = require_staff(request), path_id(request, "inquiry_id"), await request.post()
     kind = str(data.get("kind", ""))
     if kind not in RESIDENT_KINDS:
         raise Invalid("Choose single-use codes or an open code.")
@@ -81,7 +75,7 @@ async def generate(request: web.Request) -> web.Response:
 
 
 async def create_link(request: web.Request) -> web.Response:
-    staff, inquiry_id, data = require_staff(request), int_id(request, "inquiry_id"), await request.post()
+    staff, inquiry_id, data = require_staff(request), path_id(request, "inquiry_id"), await request.post()
     kind = str(data.get("kind", ""))
     if kind not in (CodeKind.EXPERT, CodeKind.OBSERVER):
         raise Invalid("Choose an expert link or an observer link.")
@@ -96,12 +90,12 @@ async def create_link(request: web.Request) -> web.Response:
 
 
 async def revoke(request: web.Request) -> web.Response:
-    code = await manage.revoke_code(request.app[POOL], require_staff(request), int_id(request, "code_id"))
+    code = await manage.revoke_code(request.app[POOL], require_staff(request), path_id(request, "code_id"))
     raise web.HTTPSeeOther(f"/inquiries/{code.inquiry_id}/access")
 
 
 async def reissue(request: web.Request) -> web.Response:
-    issued = await manage.reissue_code(request.app[POOL], require_staff(request), int_id(request, "code_id"))
+    issued = await manage.reissue_code(request.app[POOL], require_staff(request), path_id(request, "code_id"))
     return issued_page(request, code=issued.code,
                        url=code_url(request, issued.code, issued.secret), recovery_code=None, member=None)
 
@@ -112,7 +106,7 @@ def qr_svg(url: str) -> Markup:
 
 
 async def print_page(request: web.Request) -> web.Response:
-    view = await manage.overview(request.app[POOL], require_staff(request), int_id(request, "inquiry_id"))
+    view = await manage.overview(request.app[POOL], require_staff(request), path_id(request, "inquiry_id"))
     now, label = datetime.now(UTC), request.query.get("label")
     cards = [(c, code_url(request, c), qr_svg(code_url(request, c) or ""))
              for c in view.codes
@@ -122,12 +116,12 @@ async def print_page(request: web.Request) -> web.Response:
 
 async def participants_page(request: web.Request) -> web.Response:
     inquiry, people = await members.list_members(request.app[POOL], require_staff(request),
-                                                 int_id(request, "inquiry_id"))
+                                                 path_id(request, "inquiry_id"))
     return render(request, "access/staff_participants.html", inquiry=inquiry, people=people)
 
 
 async def member_action(request: web.Request) -> web.Response:
-    staff, pool, participant_id = require_staff(request), request.app[POOL], int_id(request, "participant_id")
+    staff, pool, participant_id = require_staff(request), request.app[POOL], path_id(request, "participant_id")
     action = request.match_info["action"]
     if action == "reissue-access":
         member, code = await members.reissue_access(pool, staff, participant_id)
@@ -138,16 +132,3 @@ async def member_action(request: web.Request) -> web.Response:
     else:
         member = await members.remove_participant(pool, staff, participant_id)
     raise web.HTTPSeeOther(f"/inquiries/{member.inquiry_id}/participants")
-
-
-def setup(app: web.Application) -> None:
-    inquiry = r"/inquiries/{inquiry_id:\d+}"
-    app.router.add_get(f"{inquiry}/access", access_page)
-    app.router.add_post(f"{inquiry}/access/codes", generate)
-    app.router.add_post(f"{inquiry}/access/links", create_link)
-    app.router.add_get(f"{inquiry}/access/print", print_page)
-    app.router.add_get(f"{inquiry}/participants", participants_page)
-    app.router.add_post(r"/access/codes/{code_id:\d+}/revoke", revoke)
-    app.router.add_post(r"/access/codes/{code_id:\d+}/reissue", reissue)
-    app.router.add_post(r"/participants/{participant_id:\d+}/{action:revoke-devices|remove|reissue-access}",
-                        member_action)

@@ -6,20 +6,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from budget.rounds.read import list_rounds
 from budget.rounds.config import State
+from budget.rounds.read import list_rounds
 from inquiry.access import actions
 from inquiry.access.rules import CodeKind
 from inquiry.kernel.errors import ActionError, TooMany
 from inquiry.kernel.tokens import format_code
-from web.access import api as access_api
-from web.access import staff_api as access_staff_api
-from web.access import staff_views as access_staff_views
 from web.access.api import give_device
 from web.http.identity import current_participant, require_participant
-from web.keys import CONFIG, POOL
 from web.http.render import render
 from web.http.security import client_address, set_cookie
+from web.keys import CONFIG, POOL
 
 # The recovery code travels to the welcome page in a short-lived cookie, so the join
 # form can redirect (a reload must not join twice) and the code is still shown once.
@@ -139,22 +136,3 @@ async def inquiry_home(request: web.Request) -> web.Response:
     rounds = [r for r in await list_rounds(request.app[POOL])
               if r.inquiry_id == home.inquiry.id and r.state is not State.DRAFT]
     return render(request, "access/home.html", home=home, me=participant, rounds=rounds)
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_get("/join", join_form)
-    app.router.add_post("/join", join_submit)
-    app.router.add_get("/join/{code}", name_form)
-    app.router.add_post("/join/{code}", name_submit)
-    app.router.add_get("/welcome", welcome)
-    app.router.add_get("/recover", recover_form)
-    app.router.add_post("/recover", recover_submit)
-    app.router.add_get("/recover/{code}", recover_form)
-    app.router.add_get("/expert/{secret}", link_confirm)
-    app.router.add_post("/expert/{secret}", link_use)
-    app.router.add_get("/observe/{secret}", link_confirm)
-    app.router.add_post("/observe/{secret}", link_use)
-    app.router.add_get(r"/i/{inquiry_id:\d+}", inquiry_home)
-    access_staff_views.setup(app)
-    access_api.setup(app)
-    access_staff_api.setup(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from budget.rounds.ballots import money
+from inquiry.kernel.money import format_money as money
 
 WIDTH = 320
 BAR = 14

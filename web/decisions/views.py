@@ -13,21 +13,22 @@ from typing import Any
 from aiohttp import web
 
 from budget.rounds import decision_actions
-from budget.rounds.ballots import money
+from budget.rounds.config import canonical
 from budget.rounds.publish import decision_csv, project_rows
 from budget.rounds.receipts import format_receipt, normalise_receipt
-from budget.rounds.config import canonical
 from inquiry.kernel.errors import NotFound
+from inquiry.kernel.money import format_money as money
 from inquiry.kernel.roles import Role
 from web.decisions.chart import funding_chart
 from web.decisions.words import explanation_text
+from web.http.forms import path_id
 from web.http.identity import current_staff, require_staff
-from web.keys import POOL, TEMPLATES
 from web.http.render import render
+from web.keys import POOL, TEMPLATES
 
 
 def _id(request: web.Request) -> int:
-    return int(request.match_info["round_id"])
+    return path_id(request, "round_id")
 
 
 async def index(request: web.Request) -> web.Response:
@@ -104,14 +105,3 @@ async def feed(request: web.Request) -> web.Response:
     xml = request.app[TEMPLATES].get_template("decisions/feed.atom").render(
         decisions=docs, base=f"{request.scheme}://{request.host}", canonical=canonical)
     return web.Response(text=xml, content_type="application/atom+xml")
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_get("/decisions", index)
-    app.router.add_get("/decisions.atom", feed)
-    app.router.add_get(r"/decisions/{round_id:\d+}", show)
-    app.router.add_get(r"/decisions/{round_id:\d+}.json", as_json)
-    app.router.add_get(r"/decisions/{round_id:\d+}.csv", as_csv)
-    app.router.add_get(r"/decisions/{round_id:\d+}.pb", as_pb)
-    app.router.add_post(r"/decisions/{round_id:\d+}/receipt", find_receipt)
-    app.router.add_post(r"/decisions/{round_id:\d+}/statement", statement)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from web.keys import POOL
 from web.http.render import render
+from web.keys import POOL
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -19,8 +19,3 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def home(request: web.Request) -> web.Response:
     return render(request, "home.html")
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_get("/healthz", healthz)
-    app.router.add_get("/", home)

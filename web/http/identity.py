@@ -8,18 +8,22 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from inquiry.access.identity_db import (
+    select_participant_by_device,
+    select_staff_by_login,
+)
 from inquiry.kernel.errors import NotAllowed, SignInRequired
-from inquiry.access.identity_db import select_participant_by_device, select_staff_by_login
 from inquiry.kernel.roles import Participant, Role, Staff
 from inquiry.kernel.tokens import hash_secret
-from web.keys import POOL
 from web.http.security import Handler
+from web.keys import POOL
 
 STAFF_COOKIE = "oxp_staff"
 DEVICE_COOKIE = "oxp_device"
 SOCKETIO_PATH = "/socket.io/"  # python-socketio's default path (web/app.py attaches it there)
-STAFF_KEY = web.RequestKey("staff", Staff | None)  # type: ignore[arg-type]
-PARTICIPANT_KEY = web.RequestKey("participant", Participant | None)  # type: ignore[arg-type]
+STAFF_KEY: web.RequestKey[Staff | None] = web.RequestKey("staff", Staff | None)  # type: ignore[arg-type]
+PARTICIPANT_KEY: web.RequestKey[Participant | None] = web.RequestKey(
+    "participant", Participant | None)  # type: ignore[arg-type]
 
 
 @web.middleware

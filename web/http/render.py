@@ -11,10 +11,11 @@ import jinja2
 from aiohttp import web
 
 from inquiry.kernel.errors import ActionError, SignInRequired, TooMany
+from inquiry.kernel.money import format_money, format_plain
 from inquiry.kernel.tokens import format_code
 from web.http.identity import current_participant, current_staff
-from web.keys import TEMPLATES
 from web.http.security import Handler, csrf_token
+from web.keys import TEMPLATES
 
 log = logging.getLogger("oxpecker.web")
 
@@ -26,7 +27,8 @@ def make_templates() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["code"] = format_code
-    env.filters["money"] = lambda minor, currency="": f"{minor // 100:,}.{minor % 100:02d} {currency}".strip()
+    env.filters["money"] = format_money
+    env.globals["units"] = format_plain  # an amount as typed back into a form field
     return env
 
 

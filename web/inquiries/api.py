@@ -9,12 +9,12 @@ from aiohttp import web
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
 
 from inquiry.inquiries import actions
-from inquiry.kernel.audit_db import AuditEntry
-from inquiry.kernel.errors import NotFound
 from inquiry.inquiries.db import Inquiry, LiveSession
 from inquiry.inquiries.input import InquiryDraft
+from inquiry.kernel.audit_db import AuditEntry
+from inquiry.kernel.errors import NotFound
 from inquiry.kernel.roles import Staff
-from web.http.api import API_PREFIX, endpoint
+from web.http.api import endpoint
 from web.http.identity import require_staff
 from web.keys import POOL
 
@@ -177,16 +177,3 @@ async def unassign_facilitator(request: web.Request) -> web.Response:
 async def read_audit(request: web.Request) -> list[AuditOut]:
     _, entries = await actions.read_audit(request.app[POOL], require_staff(request), _id(request, "inquiry_id"))
     return [AuditOut.of(e) for e in entries]
-
-
-def setup(app: web.Application) -> None:
-    base = f"{API_PREFIX}/inquiries"
-    app.router.add_get(base, list_inquiries)
-    app.router.add_post(base, create_inquiry)
-    app.router.add_get(base + "/{inquiry_id}", get_inquiry)
-    app.router.add_patch(base + "/{inquiry_id}", patch_inquiry)
-    app.router.add_get(base + "/{inquiry_id}/sessions", list_sessions)
-    app.router.add_post(base + "/{inquiry_id}/sessions", add_session)
-    app.router.add_post(base + "/{inquiry_id}/facilitators/{staff_id}", assign_facilitator)
-    app.router.add_delete(base + "/{inquiry_id}/facilitators/{staff_id}", unassign_facilitator)
-    app.router.add_get(base + "/{inquiry_id}/audit", read_audit)

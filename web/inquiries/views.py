@@ -15,18 +15,21 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from inquiry.inquiries import actions
-from inquiry.kernel.errors import Conflict, Invalid, NotFound
 from inquiry.inquiries.actions import Can
 from inquiry.inquiries.db import Inquiry
 from inquiry.inquiries.input import (
-    InquiryDraft, check_currency, format_amount, format_amount_plain, parse_amount, parse_local_time,
+    InquiryDraft,
+    check_currency,
+    parse_amount,
+    parse_local_time,
     split_languages,
 )
+from inquiry.kernel.errors import Conflict, Invalid, NotFound
+from inquiry.kernel.money import format_money, format_plain
 from inquiry.kernel.roles import Staff
-from web.inquiries import api as inquiry_api
 from web.http.identity import require_staff
-from web.keys import POOL
 from web.http.render import render
+from web.keys import POOL
 
 NOTICES = {
     "created": "Inquiry created.",
@@ -51,7 +54,7 @@ def local_time(at: datetime, timezone: str) -> str:
 
 
 def _helpers(staff: Staff) -> dict[str, Any]:
-    return {"money": format_amount, "local_time": local_time,
+    return {"money": format_money, "local_time": local_time,
             "can": lambda what: what in actions.ALLOWED.get(staff.role, frozenset()), "Can": Can}
 
 
@@ -70,7 +73,7 @@ def form_values(inquiry: Inquiry | None) -> dict[str, str]:
         return {"title": "", "question": "", "description": "", "fund": "", "currency": "EUR",
                 "languages": "en", "timezone": "UTC"}
     return {"title": inquiry.title, "question": inquiry.question, "description": inquiry.description,
-            "fund": format_amount_plain(inquiry.fund_minor, inquiry.currency), "currency": inquiry.currency,
+            "fund": format_plain(inquiry.fund_minor, inquiry.currency), "currency": inquiry.currency,
             "languages": ", ".join(inquiry.languages), "timezone": inquiry.timezone}
 
 
@@ -178,16 +181,3 @@ async def audit_page(request: web.Request) -> web.Response:
     staff = require_staff(request)
     inquiry, entries = await actions.read_audit(request.app[POOL], staff, _inquiry_id(request))
     return render(request, "inquiries/audit.html", inquiry=inquiry, entries=entries, **_helpers(staff))
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_get("/inquiries", list_page)
-    app.router.add_post("/inquiries", create)
-    app.router.add_get("/inquiries/{inquiry_id}", detail_page)
-    app.router.add_get("/inquiries/{inquiry_id}/edit", edit_page)
-    app.router.add_post("/inquiries/{inquiry_id}/edit", edit)
-    app.router.add_post("/inquiries/{inquiry_id}/sessions", add_session)
-    app.router.add_post("/inquiries/{inquiry_id}/facilitators", assign)
-    app.router.add_post("/inquiries/{inquiry_id}/facilitators/{staff_id}/remove", unassign)
-    app.router.add_get("/inquiries/{inquiry_id}/audit", audit_page)
-    inquiry_api.setup(app)

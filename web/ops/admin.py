@@ -10,8 +10,8 @@ from typing import TypeVar
 
 import asyncpg
 
-from inquiry.staff import actions as staff_actions
 from inquiry.kernel.errors import ActionError, Invalid
+from inquiry.staff import actions as staff_actions
 from inquiry.staff.passwords import check_password
 from web.config import Config
 from web.ops.database import open_database

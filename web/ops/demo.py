@@ -18,13 +18,13 @@ from datetime import UTC, datetime, time, timedelta
 import asyncpg
 
 from inquiry.access import staff_actions as access
-from inquiry.inquiries import actions as inquiries
-from inquiry.staff import actions as staff_actions
 from inquiry.access.rules import CodeKind, CodeRequest, LinkRequest
-from inquiry.kernel.errors import ActionError
+from inquiry.inquiries import actions as inquiries
 from inquiry.inquiries.input import InquiryDraft
+from inquiry.kernel.errors import ActionError
 from inquiry.kernel.roles import Staff
 from inquiry.kernel.tokens import format_code
+from inquiry.staff import actions as staff_actions
 from web.config import Config
 from web.ops.database import open_database
 from web.ops.migrations import MigrationError, migrate

@@ -15,13 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from inquiry.proposals import actions
 from inquiry.proposals import read as proposals_read
-from inquiry.ranking import actions as ranking_ballots_actions
-from inquiry.proposals.rules import EditConflict, ProposalText, clean_text
 from inquiry.proposals.db import Proposal
+from inquiry.proposals.rules import EditConflict, ProposalText, clean_text
+from inquiry.ranking import actions as ranking_ballots_actions
 from inquiry.room.runner import Outcome
-from web.http.api import API_PREFIX, endpoint
-from web.realtime.events import HUB
+from web.http.api import endpoint
 from web.keys import POOL
+from web.realtime.events import HUB
 from web.realtime.protocol import Key
 from web.room.api import session_id_of, who_of
 
@@ -88,7 +88,8 @@ class ProposalOut(BaseModel):
     @classmethod
     def of(cls, p: Proposal) -> ProposalOut:
         return cls(id=p.id, session_id=p.session_id, revision=p.revision, author_name=p.author_name,
-                   question_ids=p.question_ids, status=p.status, merged_into=p.merged_into, **p.text.to_dict())
+                   question_ids=p.question_ids, status=p.status, merged_into=p.merged_into, title=p.text.title,
+                   description=p.text.description, cost_minor=p.text.cost_minor, category=p.text.category)
 
 
 class ProposalDetailOut(ProposalOut):
@@ -230,19 +231,3 @@ async def choose_method(request: web.Request, body: MethodIn) -> Reply:
           response=ResultOut, auth=AUTH)
 async def ranking_result(request: web.Request) -> dict[str, Any]:
     return await ranking_ballots_actions.result(request.app[POOL], session_id_of(request), who_of(request))
-
-
-def setup(app: web.Application) -> None:
-    s, p = f"{API_PREFIX}/sessions/{{session_id}}", f"{API_PREFIX}/proposals/{{proposal_id}}"
-    app.router.add_get(f"{s}/proposals", list_proposals)
-    app.router.add_post(f"{s}/proposals", draft)
-    app.router.add_get(p, show)
-    app.router.add_post(f"{p}/amend", amend)
-    app.router.add_post(f"{p}/withdraw", withdraw)
-    app.router.add_post(f"{p}/merge", merge)
-    app.router.add_post(f"{p}/comments", comment)
-    app.router.add_post(f"{API_PREFIX}/amendments/{{amendment_id}}/decide", decide)
-    app.router.add_get(f"{s}/ranking", ranking_status)
-    app.router.add_post(f"{s}/ranking/ballot", submit_ballot)
-    app.router.add_post(f"{s}/ranking/method", choose_method)
-    app.router.add_get(f"{s}/ranking/result", ranking_result)

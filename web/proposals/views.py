@@ -9,33 +9,28 @@ the ranking pages and the shortlist pages.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 from multidict import MultiDictProxy
 
+from inquiry.kernel.errors import Invalid
+from inquiry.kernel.money import parse_money
 from inquiry.proposals import actions
 from inquiry.proposals import read as proposals_read
-from inquiry.kernel.errors import Invalid
-from inquiry.proposals.rules import EditConflict, ProposalAction, ProposalText, clean_text
+from inquiry.proposals.rules import (
+    EditConflict,
+    ProposalAction,
+    ProposalText,
+    clean_text,
+)
 from inquiry.room.runner import Outcome
-from web.proposals import api as proposal_api
-from web.realtime.events import HUB
-from web.keys import POOL
+from web.http.forms import form_key, key_of
 from web.http.render import render
+from web.keys import POOL
+from web.realtime.events import HUB
 from web.room.api import session_id_of, who_of
-from web.rounds.form import parse_money
-
-
-def form_key() -> str:
-    return uuid.uuid4().hex
-
-
-def units(minor: int) -> str:
-    """Minor units as the figure a person types back into a cost field."""
-    return f"{minor // 100}.{minor % 100:02d}"
 
 
 def _int(value: str, what: str) -> int:
@@ -45,21 +40,16 @@ def _int(value: str, what: str) -> int:
         raise Invalid(f"{what} is not a number.") from None
 
 
-def text_from_form(form: MultiDictProxy[Any]) -> ProposalText:
+def text_from_form(form: MultiDictProxy[Any], currency: str) -> ProposalText:
     cost = str(form.get("cost", "")).strip()
     if not cost:
         raise Invalid("Estimated cost: give an amount, like 12000 or 12000.50.")
     return clean_text(str(form.get("title", "")), str(form.get("description", "")),
-                      parse_money(cost, "Estimated cost"), str(form.get("category", "")))
+                      parse_money(cost, currency, "Estimated cost", positive=True), str(form.get("category", "")))
 
 
 def questions_from_form(form: MultiDictProxy[Any]) -> list[int]:
     return [_int(str(v), "A question") for v in form.getall("question_ids", [])]
-
-
-def key_of(form: MultiDictProxy[Any]) -> str | None:
-    raw = str(form.get("key", ""))
-    return raw if 8 <= len(raw) <= 64 and raw.replace("-", "").replace("_", "").isalnum() else None
 
 
 async def run(request: web.Request, session_id: int, action: Callable[[], Awaitable[Outcome]]) -> dict[str, Any]:
@@ -71,7 +61,7 @@ async def list_page(request: web.Request, status: int = 200, error: str | None =
                     form: dict[str, str] | None = None) -> web.Response:
     found = await proposals_read.list_proposals(request.app[POOL], session_id_of(request), who_of(request))
     return render(request, "proposals/list.html", status=status, found=found, v=found.viewer, A=ProposalAction,
-                  error=error, form=form or {}, key=form_key(), units=units)
+                  error=error, form=form or {}, key=form_key())
 
 
 async def show_list(request: web.Request) -> web.Response:
@@ -82,7 +72,8 @@ async def draft(request: web.Request) -> web.StreamResponse:
     sid, pool, who = session_id_of(request), request.app[POOL], who_of(request)
     form = await request.post()
     try:
-        text, qids = text_from_form(form), questions_from_form(form)
+        text = text_from_form(form, await proposals_read.session_currency(pool, sid))
+        qids = questions_from_form(form)
         ack = await run(request, sid, lambda: actions.draft(pool, sid, who, key_of(form), text, qids))
     except Invalid as err:
         kept = {k: str(v) for k, v in form.items() if k not in ("csrf_token", "key")}
@@ -103,7 +94,7 @@ async def detail_page(request: web.Request, proposal_id: int, status: int = 200,
     editing = yours or d.proposal.text
     return render(request, "proposals/detail.html", status=status, d=d, p=d.proposal, v=d.viewer,
                   A=ProposalAction, error=error, conflict=conflict, editing=editing,
-                  based_on=conflict.revision if conflict else d.proposal.revision, key=form_key(), units=units)
+                  based_on=conflict.revision if conflict else d.proposal.revision, key=form_key())
 
 
 async def show(request: web.Request) -> web.Response:
@@ -115,7 +106,7 @@ async def amend(request: web.Request) -> web.StreamResponse:
     sid = await actions.session_of(pool, pid)
     form = await request.post()
     try:
-        text = text_from_form(form)
+        text = text_from_form(form, await proposals_read.session_currency(pool, sid))
         based_on = _int(str(form.get("based_on", "")), "The revision")
         # Only the author's form lists the questions; an amendment leaves them as they are.
         qids = questions_from_form(form) if "questions_shown" in form else None
@@ -171,20 +162,3 @@ async def decide(request: web.Request) -> web.StreamResponse:
     except EditConflict as err:
         return await detail_page(request, pid, 409, str(err), err, None)
     raise web.HTTPSeeOther(f"/proposals/{pid}#amendments")
-
-
-def setup(app: web.Application) -> None:
-    proposal_api.setup(app)
-    app.router.add_get("/s/{session_id}/proposals", show_list)
-    app.router.add_post("/s/{session_id}/proposals", draft)
-    app.router.add_get("/proposals/{proposal_id}", show)
-    app.router.add_post("/proposals/{proposal_id}/amend", amend)
-    app.router.add_post("/proposals/{proposal_id}/withdraw", withdraw)
-    app.router.add_post("/proposals/{proposal_id}/merge", merge)
-    app.router.add_post("/proposals/{proposal_id}/comments", comment)
-    app.router.add_post("/amendments/{amendment_id}/decide", decide)
-    # Imported here: those modules reuse this one's form helpers.
-    from web.ranking import views as ranking_views
-    from web.shortlist import views as shortlist_views
-    ranking_views.setup(app)
-    shortlist_views.setup(app)

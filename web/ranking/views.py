@@ -11,14 +11,14 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from inquiry.ranking import actions as ballots
-from inquiry.proposals import shortlist_actions
 from inquiry.kernel.errors import Invalid
+from inquiry.proposals import shortlist_actions
 from inquiry.proposals.rules import ProposalAction
-from web.realtime.events import HUB
-from web.keys import POOL
-from web.proposals.views import form_key, key_of
+from inquiry.ranking import actions as ballots
+from web.http.forms import form_key, key_of
 from web.http.render import render
+from web.keys import POOL
+from web.realtime.events import HUB
 from web.room.api import session_id_of, who_of
 
 
@@ -87,10 +87,3 @@ async def result_page(request: web.Request) -> web.Response:
         shortlists = await shortlist_actions.session_shortlists(request.app[POOL], sid)
     return render(request, "ranking/result.html", r=result, v=s.viewer, s=s, rows=pairwise_rows(result),
                   key=form_key(), shortlists=shortlists)
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_get("/s/{session_id}/ranking", show)
-    app.router.add_post("/s/{session_id}/ranking", submit)
-    app.router.add_post("/s/{session_id}/ranking/method", choose_method)
-    app.router.add_get("/s/{session_id}/ranking/result", result_page)

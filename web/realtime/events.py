@@ -28,20 +28,24 @@ from aiohttp import web
 from asyncpg import Pool
 from pydantic import BaseModel, ValidationError
 
+from inquiry.kernel.errors import ActionError, NotAllowed
+from inquiry.kernel.tokens import hash_secret, new_secret
 from inquiry.moderation import actions as moderation_actions
 from inquiry.questions import actions as questions_actions
-from inquiry.room import queue_actions
 from inquiry.questions import recall_actions
 from inquiry.room import actions as room_actions
 from inquiry.room import materials as room_materials
 from inquiry.room import messages as room_messages
-from inquiry.kernel.errors import ActionError, NotAllowed
+from inquiry.room import queue_actions
+from inquiry.room.db import RoomEvent, select_due_deadlines, select_presence
 from inquiry.room.permissions import RoomRole
-from inquiry.room.db import RoomEvent
 from inquiry.room.runner import Outcome, Who
-from inquiry.room.db import select_due_deadlines, select_presence
-from inquiry.room.servers_db import HEARTBEAT, delete_dead_connections, delete_server, update_heartbeat
-from inquiry.kernel.tokens import hash_secret, new_secret
+from inquiry.room.servers_db import (
+    HEARTBEAT,
+    delete_dead_connections,
+    delete_server,
+    update_heartbeat,
+)
 from web.http.api import describe_validation
 from web.http.identity import DEVICE_COOKIE, STAFF_COOKIE
 from web.keys import POOL, SIO
@@ -278,7 +282,7 @@ async def _watch_deadlines(hub: RoomHub) -> None:
             log.exception("deadline watcher failed; retrying")
 
 
-def setup(app: web.Application) -> None:
+def attach(app: web.Application) -> None:
     """Create this process's hub, attach the handlers, watch the timers."""
     server_id = f"{socket.gethostname()}:{os.getpid()}:{new_secret()[:8]}"
     hub = RoomHub(app[SIO], lambda: app[POOL], server_id)

@@ -13,14 +13,15 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel
 
-from inquiry.room import record_actions
 from inquiry.room import actions as room_actions
+from inquiry.room import record_actions
 from inquiry.room.runner import Who
-from web.realtime import protocol as p
-from web.http.api import API_PREFIX, endpoint
-from web.realtime.events import DISPATCH, HUB, MARK_COOKIE, marks_from
+from web.http.api import endpoint
 from web.http.identity import current_participant, current_staff
 from web.keys import POOL
+from web.realtime import protocol as p
+from web.realtime.events import HUB, MARK_COOKIE, marks_from
+
 
 def who_of(request: web.Request) -> Who:
     return Who(current_staff(request), current_participant(request), marks_from(request.cookies.get(MARK_COOKIE)))
@@ -40,7 +41,7 @@ class LogResponse(BaseModel):
     last_seq: int
 
 
-def _route(name: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+def request_handler(name: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     model = p.INBOUND[name]
 
     @endpoint(f"Room request `{name}` (same payload and ack as over socket.io)", body=model,
@@ -76,10 +77,3 @@ class SessionRecord(BaseModel):
 @endpoint("The public record of a closed session", response=SessionRecord, auth="public")
 async def read_record(request: web.Request) -> SessionRecord:
     return SessionRecord(**await record_actions.session_record(request.app[POOL], session_id_of(request)))
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_get(f"{API_PREFIX}/sessions/{{session_id}}/record", read_record)
-    for name in DISPATCH:
-        app.router.add_post(f"{API_PREFIX}/sessions/{{session_id}}/{name}", _route(name))
-    app.router.add_get(f"{API_PREFIX}/sessions/{{session_id}}/log", read_log)

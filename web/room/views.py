@@ -11,35 +11,29 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
 from typing import Any
 
 from aiohttp import web
 from pydantic import ValidationError
 
-from inquiry.moderation import db as moderation_db
-from inquiry.room import record_actions
-from inquiry.room import materials as room_materials
 from inquiry.kernel.errors import Invalid, NotFound
-from inquiry.room.permissions import RoomRole
-from inquiry.room.db import insert_expert_mark
-from inquiry.room.view import refuse_staff_only, snapshot
 from inquiry.kernel.tokens import hash_secret, new_secret
-from web.realtime import events
-from web.room import api as room_api
+from inquiry.moderation import db as moderation_db
+from inquiry.room import materials as room_materials
+from inquiry.room import record_actions
+from inquiry.room.db import insert_expert_mark
+from inquiry.room.permissions import RoomRole
+from inquiry.room.view import refuse_staff_only, snapshot
 from web.http.api import describe_validation
-from web.realtime.events import DISPATCH, HUB, MARK_COOKIE
-from web.keys import POOL
-from web.realtime.protocol import INBOUND
+from web.http.forms import form_key
 from web.http.render import render
-from web.room.api import session_id_of, who_of
 from web.http.security import set_cookie
+from web.keys import POOL
+from web.realtime.events import DISPATCH, HUB, MARK_COOKIE
+from web.realtime.protocol import INBOUND
+from web.room.api import session_id_of, who_of
 
 MAX_PDF = 15 * 1024 * 1024  # bytes; a slide deck, not a video
-
-
-def form_key() -> str:
-    return uuid.uuid4().hex
 
 
 async def room_page(request: web.Request) -> web.StreamResponse:
@@ -137,15 +131,3 @@ async def moderation_csv(request: web.Request) -> web.StreamResponse:
 async def record_page(request: web.Request) -> web.StreamResponse:
     record = await record_actions.session_record(request.app[POOL], session_id_of(request))
     return render(request, "room/record.html", record=record)
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_get("/s/{session_id}/record", record_page)
-    events.setup(app)
-    room_api.setup(app)
-    app.router.add_get("/s/{session_id}", room_page)
-    app.router.add_get("/s/{session_id}/console", console_page)
-    app.router.add_post("/s/{session_id}/do/{name}", form_action)
-    app.router.add_post("/s/{session_id}/materials", upload_pdf)
-    app.router.add_get("/s/{session_id}/materials/{material_id:\\d+}", material)
-    app.router.add_get("/s/{session_id}/moderation.csv", moderation_csv)

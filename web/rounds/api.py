@@ -15,12 +15,20 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from budget.rounds import actions as round_actions
 from budget.rounds.ballots import CastBallot
-from budget.rounds.config import BallotKind, BallotSpec, Candidate, Eligibility, RoundConfig, Rule, RuleSpec
+from budget.rounds.config import (
+    BallotKind,
+    BallotSpec,
+    Candidate,
+    Eligibility,
+    RoundConfig,
+    Rule,
+    RuleSpec,
+)
+from budget.rounds.read import round_status
 from inquiry.kernel.roles import Role
-from web.http.api import API_PREFIX, endpoint
+from web.http.api import endpoint
 from web.http.identity import require_participant, require_staff
 from web.keys import POOL
-from budget.rounds.read import round_status
 
 
 class CandidateIn(BaseModel):
@@ -136,25 +144,25 @@ async def show(request: web.Request) -> RoundOut:
 
 
 @endpoint("Freeze the configuration and open voting", response=RoundOut, auth="convenor")
-async def open_(request: web.Request) -> RoundOut:
+async def open_(request: web.Request) -> web.StreamResponse:
     staff = require_staff(request, Role.CONVENOR)
     await round_actions.open_round(request.app[POOL], _round_id(request), staff.id)
-    return await show(request)  # type: ignore[no-any-return]
+    return await show(request)
 
 
 @endpoint("Close voting now (if the round allows it): count and publish", response=RoundOut, auth="convenor")
-async def close(request: web.Request) -> RoundOut:
+async def close(request: web.Request) -> web.StreamResponse:
     staff = require_staff(request, Role.CONVENOR)
     await round_actions.close_round(request.app[POOL], _round_id(request), staff.id, "closed early by the convenor")
-    return await show(request)  # type: ignore[no-any-return]
+    return await show(request)
 
 
 @endpoint("Cancel the round before close (published with the reason)", body=CancelIn, response=RoundOut,
           auth="convenor")
-async def cancel(request: web.Request, body: CancelIn) -> RoundOut:
+async def cancel(request: web.Request, body: CancelIn) -> web.StreamResponse:
     staff = require_staff(request, Role.CONVENOR)
     await round_actions.cancel_round(request.app[POOL], _round_id(request), staff.id, body.reason)
-    return await show(request)  # type: ignore[no-any-return]
+    return await show(request)
 
 
 @endpoint("Cast or revise your ballot; acknowledged after it is stored", body=CastIn, response=AckOut,
@@ -175,14 +183,3 @@ async def receipt(request: web.Request) -> ReceiptOut:
         raise web.HTTPNotFound(text="You have no ballot in this round while voting is open.")
     return ReceiptOut(round_id=_round_id(request), receipt=own[0], projects=list(own[1].projects),
                       points=None if own[1].points is None else list(own[1].points))
-
-
-def setup(app: web.Application) -> None:
-    base = f"{API_PREFIX}/rounds"
-    app.router.add_post(base, create)
-    app.router.add_get(base + r"/{round_id:\d+}", show)
-    app.router.add_post(base + r"/{round_id:\d+}/open", open_)
-    app.router.add_post(base + r"/{round_id:\d+}/close", close)
-    app.router.add_post(base + r"/{round_id:\d+}/cancel", cancel)
-    app.router.add_post(base + r"/{round_id:\d+}/ballot", cast)
-    app.router.add_get(base + r"/{round_id:\d+}/receipt", receipt)

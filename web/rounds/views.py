@@ -16,19 +16,24 @@ from typing import Any
 from aiohttp import web
 
 from budget.rounds import actions as round_actions
-from budget.rounds.ballots import CastBallot, money
-from budget.rounds.receipts import format_receipt
-from budget.rounds.read import inquiry_choices, list_rounds, round_status
+from budget.rounds.ballots import CastBallot
 from budget.rounds.config import ELIGIBILITY_STATEMENT, BallotKind, RoundConfig, State
-from inquiry.proposals import shortlist_actions
+from budget.rounds.read import inquiry_choices, list_rounds, round_status
+from budget.rounds.receipts import format_receipt
 from inquiry.kernel.errors import ActionError, Invalid
+from inquiry.kernel.money import format_money as money
 from inquiry.kernel.roles import Role
 from inquiry.kernel.tokens import new_secret
-from web.decisions import views as decision_views
-from web.rounds import api as round_api
-from web.http.identity import current_participant, current_staff, require_participant, require_staff
-from web.keys import POOL
+from inquiry.proposals import shortlist_actions
+from web.http.forms import path_id
+from web.http.identity import (
+    current_participant,
+    current_staff,
+    require_participant,
+    require_staff,
+)
 from web.http.render import render
+from web.keys import POOL
 from web.rounds.form import round_from_form
 
 log = logging.getLogger("oxpecker.rounds")
@@ -38,7 +43,7 @@ CLOCK_SECONDS = 1.0
 
 
 def _id(request: web.Request) -> int:
-    return int(request.match_info["round_id"])
+    return path_id(request, "round_id")
 
 
 def _back(round_id: int, path: str = "") -> web.HTTPSeeOther:
@@ -158,7 +163,7 @@ async def receipt_page(request: web.Request) -> web.Response:
     return render(request, "rounds/receipt.html", r=r, own=own, fmt=format_receipt, money=money)
 
 
-async def _round_clock(app: web.Application) -> AsyncIterator[None]:
+async def round_clock(app: web.Application) -> AsyncIterator[None]:
     async def tick() -> None:
         while True:
             try:
@@ -172,17 +177,3 @@ async def _round_clock(app: web.Application) -> AsyncIterator[None]:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_get("/rounds", rounds_index)
-    app.router.add_get("/rounds/new", new_round)
-    app.router.add_post("/rounds", create_round)
-    app.router.add_get(r"/rounds/{round_id:\d+}", show_round)
-    app.router.add_post(r"/rounds/{round_id:\d+}/{action:open|close|cancel}", staff_action)
-    app.router.add_get(r"/rounds/{round_id:\d+}/ballot", ballot_page)
-    app.router.add_post(r"/rounds/{round_id:\d+}/ballot", cast)
-    app.router.add_get(r"/rounds/{round_id:\d+}/receipt", receipt_page)
-    round_api.setup(app)
-    decision_views.setup(app)
-    app.cleanup_ctx.append(_round_clock)

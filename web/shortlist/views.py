@@ -9,23 +9,20 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from inquiry.proposals import shortlist_actions
 from inquiry.kernel.errors import Invalid
+from inquiry.kernel.money import parse_money
 from inquiry.kernel.roles import Role
-from web.http.api import API_PREFIX, endpoint
+from inquiry.proposals import shortlist_actions
+from web.http.api import endpoint
+from web.http.forms import path_id
 from web.http.identity import require_staff
-from web.keys import POOL
-from web.proposals.views import units
 from web.http.render import render
+from web.keys import POOL
 from web.room.api import session_id_of, who_of
-from web.rounds.form import parse_money
 
 
 def _id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["shortlist_id"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    return path_id(request, "shortlist_id")
 
 
 def _top(raw: str) -> int | None:
@@ -49,7 +46,7 @@ async def propose(request: web.Request) -> web.StreamResponse:
 async def show(request: web.Request) -> web.Response:
     staff = require_staff(request)
     view = await shortlist_actions.show(request.app[POOL], _id(request), staff)
-    return render(request, "shortlist/review.html", view=view, s=view.shortlist, units=units,
+    return render(request, "shortlist/review.html", view=view, s=view.shortlist,
                   is_convenor=staff.role is Role.CONVENOR, saved=request.query.get("saved"))
 
 
@@ -57,10 +54,12 @@ async def review(request: web.Request) -> web.StreamResponse:
     staff = require_staff(request, Role.CONVENOR)
     shortlist_id = _id(request)
     form = await request.post()
+    currency = (await shortlist_actions.show(request.app[POOL], shortlist_id, staff)).shortlist.currency
     costs: dict[int, int] = {}
     for name, value in form.items():
         if name.startswith("cost_") and name.removeprefix("cost_").isdigit():
-            costs[int(name.removeprefix("cost_"))] = parse_money(str(value), f"Cost of proposal {name[5:]}")
+            costs[int(name.removeprefix("cost_"))] = parse_money(str(value), currency, f"Cost of proposal {name[5:]}",
+                                                                positive=True)
     changed = await shortlist_actions.review_costs(request.app[POOL], shortlist_id, staff, costs)
     if form.get("then") == "accept":
         await shortlist_actions.accept(request.app[POOL], shortlist_id, staff)
@@ -128,13 +127,3 @@ async def api_accept(request: web.Request) -> ShortlistOut:
     staff = require_staff(request, Role.CONVENOR)
     await shortlist_actions.accept(request.app[POOL], _id(request), staff)
     return await _out(request, _id(request))
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_post("/s/{session_id}/shortlists", propose)
-    app.router.add_get("/shortlists/{shortlist_id}", show)
-    app.router.add_post("/shortlists/{shortlist_id}", review)
-    app.router.add_post(f"{API_PREFIX}/sessions/{{session_id}}/shortlists", api_propose)
-    app.router.add_get(f"{API_PREFIX}/shortlists/{{shortlist_id}}", api_show)
-    app.router.add_post(f"{API_PREFIX}/shortlists/{{shortlist_id}}/costs", api_costs)
-    app.router.add_post(f"{API_PREFIX}/shortlists/{{shortlist_id}}/accept", api_accept)

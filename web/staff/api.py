@@ -8,14 +8,14 @@ from typing import Any, Literal
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from inquiry.staff import actions
 from inquiry.kernel.roles import Role, Staff
+from inquiry.staff import actions
 from inquiry.staff.actions import IssuedLink
 from inquiry.staff.db import StaffAccount
-from web.http.api import API_PREFIX, endpoint
+from web.http.api import endpoint
 from web.http.identity import STAFF_COOKIE, require_staff
-from web.keys import POOL
 from web.http.security import client_address, own_origin, set_cookie
+from web.keys import POOL
 
 
 class LoginBody(BaseModel):
@@ -151,16 +151,3 @@ async def disable(request: web.Request) -> StaffOut:
 async def enable(request: web.Request) -> StaffOut:
     staff = require_staff(request, Role.CONVENOR)
     return staff_out(await actions.set_disabled(request.app[POOL], staff, int(request.match_info["id"]), False))
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_post(f"{API_PREFIX}/login", login)
-    app.router.add_post(f"{API_PREFIX}/logout", logout)
-    app.router.add_get(f"{API_PREFIX}/me", me)
-    app.router.add_get(f"{API_PREFIX}/staff", list_staff)
-    app.router.add_post(f"{API_PREFIX}/staff", invite)
-    app.router.add_get(f"{API_PREFIX}/staff/audit", audit)
-    account = API_PREFIX + r"/staff/{id:\d{1,18}}"
-    app.router.add_post(f"{account}/reset-link", reset_link)
-    app.router.add_post(f"{account}/disable", disable)
-    app.router.add_post(f"{account}/enable", enable)

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from inquiry.staff import actions
 from inquiry.kernel.errors import ActionError, Invalid, TooMany
 from inquiry.kernel.roles import Role
+from inquiry.staff import actions
 from inquiry.staff.actions import SignedIn
 from inquiry.staff.db import LinkPurpose
-from web.staff import api as staff_api
-from web.staff.api import address, link_url
-from web.http.identity import STAFF_COOKIE, current_participant, current_staff, require_staff
-from web.keys import POOL
+from web.http.identity import (
+    STAFF_COOKIE,
+    current_participant,
+    current_staff,
+    require_staff,
+)
 from web.http.render import render
 from web.http.security import set_cookie
+from web.keys import POOL
+from web.staff.api import address, link_url
 
 NOTICES = {"disabled": "Account disabled; its sign-ins have ended.", "enabled": "Account enabled.",
            "signed-in": "You are signed in."}
@@ -152,19 +156,3 @@ async def use_link(request: web.Request) -> web.StreamResponse:
 
 async def forgot(request: web.Request) -> web.Response:
     return render(request, "staff/forgot.html")
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_get("/login", login_page)
-    app.router.add_post("/login", login)
-    app.router.add_post("/logout", logout)
-    app.router.add_get("/forgot", forgot)
-    app.router.add_get("/staff", dashboard)
-    app.router.add_post("/staff/invite", invite)
-    app.router.add_post(r"/staff/{id:\d{1,18}}/reset-link", reset_link)
-    app.router.add_post(r"/staff/{id:\d{1,18}}/disable", disable)
-    app.router.add_post(r"/staff/{id:\d{1,18}}/enable", enable)
-    for prefix in ("invite", "reset"):
-        app.router.add_get(f"/{prefix}/{{secret}}", link_page)
-        app.router.add_post(f"/{prefix}/{{secret}}", use_link)
-    staff_api.setup(app)

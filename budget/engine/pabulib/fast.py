@@ -19,10 +19,15 @@ import dataclasses
 from collections.abc import Callable
 
 import numpy as np
-
 import numpy.typing as npt
 
-from budget.engine.election import BallotKey, BallotTable, Election, IntArray, LazyBallots
+from budget.engine.election import (
+    BallotKey,
+    BallotTable,
+    Election,
+    IntArray,
+    LazyBallots,
+)
 from budget.engine.pabulib.error import PabulibError
 from budget.engine.pabulib.sections import Contents, VoteColumns
 from budget.engine.pabulib.utf8 import valid_utf8

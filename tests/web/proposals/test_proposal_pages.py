@@ -86,7 +86,7 @@ async def test_ranking_form_standings_hidden_until_close_then_result_and_shortli
         listed = page_text(await (await convenor.get(f"/s/{s}/ranking/result")).text())
         assert f"Shortlist {shortlist} — accepted" in listed
         new_round = await (await convenor.get(f"/rounds/new?shortlist={shortlist}")).text()
-        assert "Bike lane; 42000.00\nBenches; 3000.00" in new_round
+        assert "Bike lane; 42,000.00\nBenches; 3,000.00" in new_round  # as the form field writes money
     finally:
         for c in (*r, fac, convenor, observer):
             await c.close()

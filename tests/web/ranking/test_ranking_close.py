@@ -40,7 +40,7 @@ async def test_every_acknowledged_ballot_is_counted_when_the_close_races_them(
         eight = asyncio.Event()
 
         async def rank(n: int) -> int:
-            await asyncio.sleep(0.005 * n)
+            await asyncio.sleep(0.005 * n)                   # spread the 24 over 0.12 s so the close lands among them
             order = ids if n % 3 else list(reversed(ids))
             resp = await residents[n].api("POST", f"/sessions/{s}/ranking/ballot", {"key": key(), "ranking": order})
             if resp.status == 200:

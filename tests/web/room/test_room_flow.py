@@ -51,7 +51,7 @@ async def expert_cycle(cast: Cast, fac: list[Live], expert: Live, residents: lis
 
 async def assert_withdrawn_refused(server: Server, cast: Cast, expert: Live, cookie: str, q_open: int) -> None:
     """Every way back in is refused, over socket.io and HTTP."""
-    await asyncio.sleep(0.2)
+    await expert.wait_left()
     assert not expert.sio.connected
     again = Live(server.url, {"oxp_device": cookie}, cast.session_id, "again")
     with pytest.raises(socketio.exceptions.ConnectionError):

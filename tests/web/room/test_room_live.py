@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import asyncpg
 
 from tests.web.conftest import Server
@@ -24,7 +22,10 @@ async def test_message_reaches_the_room_but_not_the_expert(server: Server, db: a
         posted = await c.wait_for(lambda e: e["type"] == "message_posted")
         assert posted["body"] == "Hello room" and posted["author"] == "Resident 0"
     await exp.wait_for(lambda e: e["type"] == "phase_changed")
-    await asyncio.sleep(0.3)
+    # A barrier: a public event sent after the post; once it reaches the expert, the post would
+    # have too (socket.io keeps order on a connection).
+    assert (await fac.call("control_timer", command="extend", minutes=5))["ok"]
+    await exp.wait_for(lambda e: e["type"] == "timer_changed")
     assert "message_posted" not in exp.types()
     refused = await obs.call("post_message", body="I only watch")
     assert refused["ok"] is False and refused["status"] == 403

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 import aiohttp
 import asyncpg
@@ -11,6 +12,7 @@ import socketio
 
 from tests.web.conftest import Server
 from tests.web.room.test_room_support import Http, Live, make_cast
+from web.realtime import events
 
 
 async def live_session(server: Server, db: asyncpg.Connection, phase: str = "deliberation",
@@ -57,7 +59,7 @@ async def test_hide_mute_remove_slow_mode_and_the_csv_log(server: Server, db: as
 
         third_id = cast.residents[2][0]  # type: ignore[attr-defined]
         assert (await fac.act(s, "moderate", command="remove", participant_id=third_id))[0] == 200
-        await asyncio.sleep(0.3)
+        await removed.wait_left()
         assert not removed.sio.connected
         again = Live(server.url, removed.cookies, s)
         with pytest.raises(socketio.exceptions.ConnectionError):
@@ -84,9 +86,11 @@ async def test_presence_count_for_residents_and_names_for_facilitators(server: S
     r0, r1 = (cast.live(server.url, "residents", i) for i in range(2))  # type: ignore[attr-defined]
     for c in (fac, r0, r1):
         await c.connect()
-    await asyncio.sleep(1.5)
-    assert r0.ephemeral[-1] == {"type": "presence", "residents": 2, "names": None}
-    names = fac.ephemeral[-1]["names"]
+    two = await r0.wait_for_ephemeral(lambda e: e["type"] == "presence" and e["residents"] == 2)
+    assert two == {"type": "presence", "residents": 2, "names": None}
+    # Facilitators get the room's count too; theirs is the one with names.
+    names = (await fac.wait_for_ephemeral(lambda e: e["type"] == "presence" and e["residents"] == 2
+                                          and e["names"] is not None))["names"]
     assert "Resident 0 (resident)" in names and "Facilitator 0 (facilitator)" in names
     for c in (fac, r0, r1):
         await c.close()
@@ -111,7 +115,30 @@ async def test_a_form_post_without_javascript_shows_on_reload(server: Server, db
         await h.close()
 
 
-async def test_timer_runs_on_the_server_and_is_announced_once(server: Server, db: asyncpg.Connection) -> None:
+class Polls:
+    """Counts the deadline watcher's looks at the timers, so a test can wait for the next ones."""
+
+    def __init__(self, real: Callable[[asyncpg.Connection], Awaitable[list[int]]]) -> None:
+        self.real, self.count, self.changed = real, 0, asyncio.Event()
+
+    async def __call__(self, conn: asyncpg.Connection) -> list[int]:
+        try:
+            return await self.real(conn)
+        finally:
+            self.count += 1
+            self.changed.set()
+
+    async def reach(self, n: int, timeout: float) -> None:
+        async with asyncio.timeout(timeout):
+            while self.count < n:
+                self.changed.clear()
+                await self.changed.wait()
+
+
+async def test_timer_runs_on_the_server_and_is_announced_once(server: Server, db: asyncpg.Connection,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    polls = Polls(events.select_due_deadlines)
+    monkeypatch.setattr(events, "select_due_deadlines", polls)
     cast, fac, residents = await live_session(server, db, phase="check_in")
     s = cast.session_id  # type: ignore[attr-defined]
     r0 = cast.live(server.url, "residents", 0)  # type: ignore[attr-defined]
@@ -121,7 +148,11 @@ async def test_timer_runs_on_the_server_and_is_announced_once(server: Server, db
     assert 110 <= changed["seconds_left"] <= 120
     await db.execute("UPDATE sessions SET deadline = now() - interval '1 second' WHERE id = $1", s)
     await r0.wait_for(lambda e: e["type"] == "timer_expired", timeout=5)
-    await asyncio.sleep(1.5)
+    # Two more looks at the timers after the one that announced it (one a second), then a
+    # post as a barrier: a second announcement would have reached r0 before it.
+    await polls.reach(polls.count + 2, timeout=3 * events.DEADLINE_POLL + 5)
+    barrier = (await fac.act(s, "post_message", body="barrier"))[1]["message_id"]
+    await r0.wait_for(lambda e: e["type"] == "message_posted" and e["message_id"] == barrier)
     assert r0.types().count("timer_expired") == 1
     await r0.close()
     for h in (fac, *residents):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -48,7 +47,7 @@ async def test_expert_on_b_is_removed_when_a_withdraws_them(two_servers: tuple[s
     assert (await fac.call("advance_phase", to="deliberation"))["ok"]
     for r in (res_a, res_b):
         await r.wait_for(lambda e: e.get("phase") == "deliberation")
-    await asyncio.sleep(0.3)
+    await expert.wait_left()
     assert not expert.sio.connected
     assert expert.applied[-1]["phase"] == "questioning"  # neither later event reached them
     assert any(e["type"] == "session_left" for e in expert.ephemeral)

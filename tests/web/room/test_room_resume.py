@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import asyncpg
 
 from tests.web.conftest import Server
@@ -49,13 +47,17 @@ async def test_reconnect_gets_each_missed_event_once_and_only_its_own(server: Se
     assert others, "the scenario must include events not meant for me"
 
     await me.connect()
-    await asyncio.sleep(0.3)
-    after = [e["seq"] for e in me.applied if e["seq"] > seq_before]
+    # A barrier: socket.io keeps order on a connection, so once this post reaches me every
+    # event the server sent me before it (resumed or live) has arrived.
+    barrier = (await fac.call("post_message", body="barrier"))["message_id"]
+    last = await me.wait_for(lambda e: e["type"] == "message_posted" and e["message_id"] == barrier)
+    after = [e["seq"] for e in me.applied if e["seq"] > seq_before and e is not last]
     assert after == mine
+    assert me.applied[-1] is last
     assert len(me.applied) == len({e["seq"] for e in me.applied})  # nothing applied twice
     seqs = [e["seq"] for e in me.received]
     assert {s for s in seqs if seqs.count(s) > 1} <= live_before  # resume repeats only what came live
-    types = [e["type"] for e in me.applied if e["seq"] > seq_before]
+    types = [e["type"] for e in me.applied if e["seq"] > seq_before and e is not last]
     assert "talk_times" not in types and types.count("moderation_notice") == 1
     assert types.count("message_posted") == 7
     assert await db.fetchval("SELECT count(*) FROM room_messages WHERE body = 'only once'") == 1

@@ -40,6 +40,7 @@ def start(db_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
 
 
 async def wait_up(base: str) -> None:
+    """Until the server process answers /healthz (it tells us nothing when it is up), 20 s at most."""
     async with aiohttp.ClientSession() as s:
         for _ in range(200):
             try:
@@ -90,7 +91,7 @@ async def vote(base: str, rid: int, device: str, ballot: list[str], key: str, ac
                     assert r.status >= 500, await r.text()
             except (aiohttp.ClientError, asyncio.TimeoutError):
                 pass
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.2)  # a phone's pause before it retries; nothing asserts after it
 
 
 @pytest.mark.load

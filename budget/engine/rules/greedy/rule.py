@@ -25,8 +25,8 @@ from fractions import Fraction
 
 from budget.engine.election import Election
 from budget.engine.explain import Outcome
-from budget.engine.rules.greedy.explain import ScoredProject, explain_walk
 from budget.engine.pabulib import score_threshold
+from budget.engine.rules.greedy.explain import ScoredProject, explain_walk
 from budget.engine.satisfaction import Satisfaction, Totals, project_totals
 from budget.engine.tiebreak import TieBreak, TieOrder
 
