@@ -4,6 +4,10 @@ PostgreSQL: `OXPECKER_TEST_DATABASE_URL` (a server where we may create
 databases, e.g. postgresql://postgres@127.0.0.1:5432/postgres) if set, else one
 embedded server (pgserver) for the whole run. Each test gets its own database
 cloned from a migrated template, so tests never share rows.
+
+Redis: tests marked `redis` run only when `OXPECKER_TEST_REDIS_URL` names one
+(.ci/run's second pass sets it after a ping); without it they are deselected, and
+the summary says how many and which variable runs them.
 """
 
 from __future__ import annotations
@@ -21,6 +25,35 @@ import pytest
 from web.ops.migrations import migrate
 
 pytest_plugins = ["tests.browser", "pytester"]
+
+
+REDIS_URL_VAR = "OXPECKER_TEST_REDIS_URL"
+REDIS_DESELECTED = pytest.StashKey[int]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get(REDIS_URL_VAR):
+        return
+    deselected = [item for item in items if item.get_closest_marker("redis")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("redis")]
+    config.stash[REDIS_DESELECTED] = len(deselected)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    n = config.stash.get(REDIS_DESELECTED, 0)
+    if n:
+        terminalreporter.write_line(
+            f"{n} redis test{'s' if n != 1 else ''} deselected: {REDIS_URL_VAR} is not set "
+            f"(e.g. {REDIS_URL_VAR}=redis://127.0.0.1:6379/0 runs them; .ci/run's second pass does)",
+            yellow=True)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis of the pass that has one (redis-marked tests are deselected without it)."""
+    return os.environ[REDIS_URL_VAR]
 
 
 def with_database(url: str, name: str) -> str:

@@ -1,4 +1,5 @@
-"""Withdrawal across processes: two servers on one database, fanned out through Redis."""
+"""Withdrawal across processes: two servers on one database, fanned out through the Redis at
+$OXPECKER_TEST_REDIS_URL (tests/conftest.py deselects these tests without it)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,9 @@ from tests.web.room.test_room_support import Live, make_cast
 from web.app import create_app
 from web.config import Config
 
-REDIS = "redis://127.0.0.1:6379/0"
-
-
 @pytest.fixture
-async def two_servers(db_url: str) -> AsyncIterator[tuple[str, str]]:
-    servers = [TestServer(create_app(Config.from_env(database_url=db_url, redis_url=REDIS)), host="127.0.0.1")
+async def two_servers(db_url: str, redis_url: str) -> AsyncIterator[tuple[str, str]]:
+    servers = [TestServer(create_app(Config.from_env(database_url=db_url, redis_url=redis_url)), host="127.0.0.1")
                for _ in range(2)]
     for s in servers:
         await s.start_server(shutdown_timeout=2.0)
