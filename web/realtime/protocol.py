@@ -5,6 +5,9 @@ Inbound models forbid unknown fields; every submission carries an idempotency
 Outbound room events carry `type`, `seq` (per-session, increasing, with gaps)
 and `at`. docs/protocol.md documents each model; tests/web/realtime/test_protocol.py
 fails when the two disagree.
+
+Length: one model per event and request (49 of them, a few lines each); the
+protocol is read and checked as one list, so it stays one module.
 """
 
 from __future__ import annotations
