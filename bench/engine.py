@@ -26,10 +26,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import budget.engine.rules.mes.rule  # noqa: E402,F401  (imported before timing, as tally imports it lazily)
+import budget.engine.rules.mes.rule  # noqa: E402,F401  (imported before timing, as count imports rules lazily)
+import budget.engine.rules.phragmen.rule  # noqa: E402,F401
 from budget.commands import tally  # noqa: E402
 from budget.commands.heap import keep_freed_memory  # noqa: E402
 from budget.engine.pabulib import read_pabulib  # noqa: E402
+from budget.engine.spec import count  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "pabulib"  # the repo's copy of Pabulib files
 SAT = {"cost": "cost", "card": "cardinality", "cardinal": "additive", "borda": "borda"}
@@ -51,7 +53,7 @@ def options(key: str) -> argparse.Namespace:
 def ours(path: Path, key: str) -> tuple[float, list[str]]:
     start = time.perf_counter()
     election = read_pabulib(path)
-    outcome, _ = tally.count(election, options(key))
+    outcome, _ = count(election, tally.spec_of(options(key)), explain=False)
     return time.perf_counter() - start, list(outcome.selected)
 
 

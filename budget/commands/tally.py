@@ -1,15 +1,18 @@
-"""`oxpecker tally`: count a Pabulib file with one allocation rule (TALLY.md).
+"""`oxpecker tally`: count a Pabulib file with one allocation rule (docs/tally.md).
 
 Exit 0 on success, 2 on bad options or an unreadable file (one line naming
 the problem, and the file line for parse errors), 1 on anything else. Runs
 longer than a second report progress on stderr. Imports nothing of the web
 stack: `web/ops/cli.py` calls `run(argv)` for the `tally` subcommand.
+
+The options become a `RuleSpec` (`spec_of`) and `budget.engine.spec.count`
+runs it, importing only the chosen rule's modules; `json` loads only for
+`--json`. What start-up costs is in docs/engine.md ("Whole process").
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import threading
@@ -17,18 +20,18 @@ import time
 from collections.abc import Sequence
 from typing import NoReturn
 
+from budget.commands.heap import keep_freed_memory
 from budget.engine.election import Election
 from budget.engine.explain import Outcome, exact
-from budget.engine.rules.greedy.rule import GreedyError, Variant, greedy
-from budget.commands.heap import keep_freed_memory
 from budget.engine.pabulib import PabulibError, read_pabulib
-from budget.engine.rules.phragmen.rule import PhragmenError, sequential_phragmen
-from budget.engine.satisfaction import Satisfaction, SatisfactionError
+from budget.engine.rules.mes.completion import Completion
+from budget.engine.satisfaction import Satisfaction
+from budget.engine.spec import CannotCount, RuleName, RuleSpec, count
 from budget.engine.tiebreak import TieBreak
 
 PROG = "oxpecker tally"
-RULES = ("greedy", "greedy-no-skip", "greedy-threshold", "mes", "phragmen")
-COMPLETIONS = ("none", "add1", "add1-exhaustive")
+RULES = tuple(r.value for r in RuleName)
+COMPLETIONS = tuple(c.value for c in Completion)
 
 
 class UsageError(Exception):
@@ -72,6 +75,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--tie-break", choices=[t.value for t in TieBreak], default=TieBreak.LEXICOGRAPHIC.value,
                    help="lexicographic (default): project id as a string, '10' before '9'; "
                    "min-cost-max-votes: lowest cost, then most supporters, then lexicographic")
+    p.add_argument("--exact", action="store_true",
+                   help="MES: decide with the textbook reference (exact fractions, every project priced "
+                   "every round) and explain with the exact rounds, without the fast path's float filters, "
+                   "batches and span proofs; allocation rounds count this way. Same outcome, slower on "
+                   "large files. greedy and phragmen are exact either way")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object: selected, total_cost, budget, rule, explanations "
                    "(docs/explanations.md), and comparison with --comparison")
@@ -109,59 +117,32 @@ class _Progress:
         self.done.set()
 
 
-def count(election: Election, args: argparse.Namespace) -> tuple[Outcome, dict[str, int] | None]:
-    """The outcome of the rule `args` names (parsed options, as `parser()` gives)
-    and the MES comparison counts when `--comparison` was asked."""
-    satisfaction = Satisfaction(args.satisfaction or "cost")
-    tie_break = TieBreak(args.tie_break)
-    if args.rule == "phragmen":
-        return sequential_phragmen(election, tie_break), None
-    if args.rule == "mes":
-        return _mes(election, satisfaction, tie_break, args)
-    return greedy(election, satisfaction, tie_break, Variant(args.rule)), None
-
-
-
-
-def _mes(
-    election: Election, satisfaction: Satisfaction, tie_break: TieBreak, args: argparse.Namespace
-) -> tuple[Outcome, dict[str, int] | None]:
-    # Imported here: `phragmen` and greedy runs need none of the MES modules.
-    from budget.engine.rules.mes.rule import Completion, method_of_equal_shares
-
-    result = method_of_equal_shares(
-        election,
-        satisfaction,
-        tie_break,
+def spec_of(args: argparse.Namespace) -> RuleSpec:
+    """The rule specification of parsed options (as `parser()` gives them, checked by `_check`)."""
+    phragmen = args.rule == RuleName.PHRAGMEN.value
+    return RuleSpec(
+        RuleName(args.rule),
+        None if phragmen else Satisfaction(args.satisfaction or "cost"),
         Completion(args.completion or "none"),
         then_greedy=args.then_greedy,
         comparison=args.comparison,
-        explain=args.json,
+        tie_break=TieBreak(args.tie_break),
+        fast=not args.exact,
     )
-    return result.outcome, result.comparison_counts()
 
 
-def _rule(args: argparse.Namespace) -> dict[str, object]:
-    mes = args.rule == "mes"
-    return {
-        "rule": args.rule,
-        "satisfaction": None if args.rule == "phragmen" else args.satisfaction or "cost",
-        "completion": (args.completion or "none") if mes else None,
-        "then_greedy": args.then_greedy,
-        "comparison": args.comparison,
-        "tie_break": args.tie_break,
-    }
-
-
-def _print(election: Election, outcome: Outcome, comparison: dict[str, int] | None, args: argparse.Namespace) -> None:
-    if not args.json:
+def _print(election: Election, outcome: Outcome, comparison: dict[str, int] | None, spec: RuleSpec,
+           as_json: bool) -> None:
+    if not as_json:
         sys.stdout.write("".join(f"{pid}\n" for pid in outcome.selected))
         return
+    import json  # only here: a plain count never loads it
+
     report: dict[str, object] = {
         "selected": list(outcome.selected),
         "total_cost": exact(outcome.total_cost(election)),
         "budget": exact(election.budget),
-        "rule": _rule(args),
+        "rule": spec.as_dict(),
         "explanations": outcome.explanations,
     }
     if comparison is not None:
@@ -180,6 +161,7 @@ def run(argv: Sequence[str]) -> int:
         except SystemExit as done:  # --help
             return int(done.code or 0)
         _check(args)
+        spec = spec_of(args)
         progress = _Progress(f"reading {args.file}")
         try:
             election = read_pabulib(args.file)
@@ -189,11 +171,11 @@ def run(argv: Sequence[str]) -> int:
             raise UsageError(f"{args.file}: {exc}") from None
         progress.stage = f"counting with {args.rule}"
         try:
-            outcome, comparison = count(election, args)
-        except (SatisfactionError, PhragmenError, GreedyError) as exc:
+            outcome, comparison = count(election, spec, explain=args.json)
+        except CannotCount as exc:
             raise UsageError(str(exc)) from None
         progress.stop()
-        _print(election, outcome, comparison, args)
+        _print(election, outcome, comparison, spec, args.json)
         return 0
     except UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

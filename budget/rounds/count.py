@@ -7,15 +7,25 @@ that a re-count knows which rules it must reproduce.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from budget.rounds.ballots import CastBallot
+from budget.engine import spec as engine
 from budget.engine.election import Ballot, Election, Project, VoteType
 from budget.engine.explain import Outcome, exact
-from budget.rounds.config import MINOR_PER_UNIT, BallotKind, RoundConfig, RoundError, Rule
+from budget.engine.rules.mes.completion import Completion
+from budget.engine.satisfaction import Satisfaction
+from budget.engine.tiebreak import TieBreak
+from budget.rounds.ballots import CastBallot
+from budget.rounds.config import (
+    MINOR_PER_UNIT,
+    BallotKind,
+    RoundConfig,
+    RoundError,
+    Rule,
+    RuleSpec,
+)
 
 RULE_VERSION = "oxpecker-budget/1"
 
@@ -62,22 +72,33 @@ def election_of(config: RoundConfig, ballots: Sequence[tuple[str, CastBallot]]) 
     )
 
 
-def run_rule(config: RoundConfig, election: Election) -> tuple[Outcome, dict[str, int] | None]:
-    """The outcome of the round's rule on `election` (and the MES comparison counts, if asked).
+def rule_spec(rule: RuleSpec) -> engine.RuleSpec:
+    """The engine's specification of a round's rule, on the exact path (`fast=False`).
 
-    Counts through `budget.commands.tally`, the code behind `oxpecker tally`, so a round
+    Rounds have at most a few hundred candidates, where the textbook MES
+    takes well under a second, so a published decision never rests on the
+    fast path's float filters; `oxpecker tally --exact` counts the same way.
+    """
+    phragmen = rule.rule is Rule.PHRAGMEN
+    return engine.RuleSpec(
+        engine.RuleName(rule.rule.value),
+        None if phragmen else Satisfaction(rule.satisfaction),
+        Completion(rule.completion),
+        then_greedy=rule.then_greedy,
+        comparison=rule.comparison,
+        tie_break=TieBreak(rule.tie_break),
+        fast=False,
+    )
+
+
+def run_rule(config: RoundConfig, election: Election) -> tuple[Outcome, dict[str, int] | None]:
+    """The outcome of the round's rule on `election`, with explanations (and the MES comparison counts, if asked).
+
+    Counts through `budget.engine.spec.count`, the code behind `oxpecker tally`, so a round
     and a re-count of its published `.pb` run exactly the same rule.
     """
-    from budget.commands import tally
-
-    spec = config.rule
-    options = argparse.Namespace(
-        rule=spec.rule.value, satisfaction=None if spec.rule is Rule.PHRAGMEN else spec.satisfaction,
-        completion=spec.completion, then_greedy=spec.then_greedy, comparison=spec.comparison,
-        tie_break=spec.tie_break, json=True,  # json: the decision explains every project
-    )
     try:
-        return tally.count(election, options)
+        return engine.count(election, rule_spec(config.rule), explain=True)  # the decision explains every project
     except (RuntimeError, ValueError) as err:
         raise RoundError(f"The rule cannot count this round: {err}") from err
 

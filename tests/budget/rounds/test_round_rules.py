@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
 
 from budget.rounds.ballots import BallotError, CastBallot, validate_ballot
@@ -14,7 +12,9 @@ from budget.rounds.count import count, election_of
 from budget.rounds.check import check_config
 from budget.rounds.config import (BallotKind, BallotSpec, Candidate, Eligibility, RoundConfig, RoundError, Rule, RuleSpec,
                            State, config_hash, move)
-from budget.commands.tally import count as tally_count
+import budget.engine.rules.mes.rule as mes_rule
+from budget.engine import spec as engine
+from budget.engine.rules.mes.completion import Completion
 
 CANDS = (Candidate("1", "Trees", 2_000_000), Candidate("2", "Benches", 800_000), Candidate("3", "Roof", 3_500_000))
 
@@ -103,20 +103,37 @@ def test_seal_orders_ballots_by_receipt_hash_and_the_chain_detects_any_change() 
     assert chain_problems(chain)[0].startswith("chain entry 5 (ballot): its hash does not match")
 
 
-def test_a_round_under_equal_shares_counts_like_tally_on_its_published_ballots() -> None:
-    """MES with add1 and greedy completion: the round's count is the engine's outcome."""
+def _mes_round() -> tuple[RoundConfig, list[tuple[str, CastBallot]]]:
     cfg = config(BallotKind.APPROVAL, rule=Rule.MES)
     cfg = RoundConfig(cfg.title, cfg.currency, cfg.budget_minor, cfg.candidates, cfg.ballot,
                       RuleSpec(Rule.MES, completion="add1", then_greedy=True), cfg.eligibility,
                       cfg.opens_at, cfg.closes_at)
     ballots = [(f"r{i}", CastBallot(p)) for i, p in enumerate(
         [("1",), ("1", "2"), ("2",), ("3",), ("3", "2"), ("1", "3"), ("2",)])]
+    return cfg, ballots
+
+
+def test_a_round_under_equal_shares_counts_like_tally_on_its_published_ballots() -> None:
+    """MES with add1 and greedy completion: the round's count is what `oxpecker tally` (fast path) finds."""
+    cfg, ballots = _mes_round()
     outcome = count(cfg, ballots)
     election = election_of(cfg, ballots)
-    direct, _ = tally_count(election, argparse.Namespace(
-        rule="mes", satisfaction="cost", completion="add1", then_greedy=True, comparison=False,
-        tie_break="lexicographic", json=False))
+    direct, _ = engine.count(election, engine.RuleSpec(engine.RuleName.MES, completion=Completion.ADD1,
+                                                        then_greedy=True), explain=False)
     assert outcome["selected"] == list(direct.selected)
     assert set(outcome["explanations"]) == {"1", "2", "3"}
     assert outcome["selected"], "MES funded nothing on a budget that fits two projects"
     assert sum(c.cost_minor for c in CANDS if c.id in outcome["selected"]) <= cfg.budget_minor
+
+
+def test_a_round_counts_on_the_exact_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With MES's fast path broken, a round still counts (and `oxpecker tally` without --exact does not)."""
+
+    def broken(*args: object) -> None:
+        raise AssertionError("the fast path ran")
+
+    monkeypatch.setattr(mes_rule, "_fast", broken)
+    cfg, ballots = _mes_round()
+    assert count(cfg, ballots)["selected"]
+    with pytest.raises(AssertionError, match="the fast path ran"):
+        engine.count(election_of(cfg, ballots), engine.RuleSpec(engine.RuleName.MES))
