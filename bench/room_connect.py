@@ -51,8 +51,8 @@ def count_statements() -> None:
         seen.append(query)
         return await do_execute(self, query, *args, **kw)
 
-    Connection.execute = counted_execute  # type: ignore[method-assign]
-    Connection._do_execute = counted_do_execute  # type: ignore[method-assign]
+    Connection.execute = counted_execute
+    Connection._do_execute = counted_do_execute
 
 
 async def measure(db_url: str, residents: int) -> list[list[str]]:

@@ -10,6 +10,7 @@ import asyncpg
 import pytest
 import socketio
 
+from inquiry.room.db import select_due_deadlines
 from tests.web.conftest import Server
 from tests.web.room.test_room_support import Http, Live, make_cast
 from web.realtime import events
@@ -137,7 +138,7 @@ class Polls:
 
 async def test_timer_runs_on_the_server_and_is_announced_once(server: Server, db: asyncpg.Connection,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    polls = Polls(events.select_due_deadlines)
+    polls = Polls(select_due_deadlines)
     monkeypatch.setattr(events, "select_due_deadlines", polls)
     cast, fac, residents = await live_session(server, db, phase="check_in")
     s = cast.session_id  # type: ignore[attr-defined]
