@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import budget.engine.rules.mes as mes
+from budget.engine.rules import mes
 
 PACKAGE = Path(mes.__file__).parent
 FAST = "budget.engine.rules.mes.fast"

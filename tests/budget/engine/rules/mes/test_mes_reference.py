@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import budget.engine.rules.mes.rule as rule
 from budget.engine.election import Ballot, Election, Project, VoteType
+from budget.engine.rules.mes import rule
 from budget.engine.rules.mes.profile import build_profile
 from budget.engine.rules.mes.reference import ReferenceResult, reference_mes
 from budget.engine.rules.mes.rounds import run_rounds
@@ -45,7 +45,7 @@ def test_fast_path_equals_the_reference_on_a_thousand_tied_elections(e: Election
     _agree(e)
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(tied_elections())
 def test_fast_path_equals_the_reference_on_tied_elections(e: Election) -> None:
     _agree(e)
@@ -65,7 +65,7 @@ def test_the_elections_are_built_to_tie() -> None:
     assert tied >= len(elections) // 3, tied
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(tied_elections(), st.sampled_from(list(Completion)), st.booleans(), st.booleans())
 def test_the_switch_changes_nothing_a_user_sees(
     e: Election, completion: Completion, then_greedy: bool, comparison: bool

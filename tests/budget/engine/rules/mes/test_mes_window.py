@@ -10,15 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budget.engine.election import Ballot, Election, Project, VoteType
-from budget.engine.rules.mes.fast.add1 import add1, add1_exhaustive, exhaustive, spent
 from budget.engine.rules.mes.budgets import Budgets
+from budget.engine.rules.mes.fast.add1 import add1, add1_exhaustive, exhaustive, spent
 from budget.engine.rules.mes.fast.float_run import (
     FloatRounds, _dearer, _Purses, _supporters, float_check, float_prefix, float_reach, float_resume, float_rounds,
     float_run, float_span,
 )
+from budget.engine.rules.mes.fast.tracked import tracked_run
 from budget.engine.rules.mes.price import Shortfall, make_exact, quote
 from budget.engine.rules.mes.profile import MesProfile, build_profile
-from budget.engine.rules.mes.fast.tracked import tracked_run
 from budget.engine.rules.mes.rounds import MesRun, Purchase, run_rounds
 from budget.engine.satisfaction import ALLOWED, Satisfaction
 from tests.budget.engine.rules.mes.test_mes_pabutools import elections
