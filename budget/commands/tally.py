@@ -44,10 +44,37 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter at the terminal's width, found without `shutil`.
+
+    argparse makes a formatter for every option it adds, and its default one
+    imports `shutil` (and with it bz2, lzma, fnmatch) to ask the width:
+    1.9 ms per start here (importtime, least of 7 runs), for a width only
+    `--help` prints. Same width as argparse's own: the terminal's less 2.
+    """
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_columns() - 2)
+
+
+def _columns() -> int:
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 def parser() -> argparse.ArgumentParser:
     """The option parser; `--help` explains every option."""
     p = _Parser(
         prog=PROG,
+        formatter_class=_Formatter,
         description="Count a participatory budgeting election (a Pabulib .pb file) with one rule "
         "and print the funded projects in selection order, one per line.",
         epilog="Exit status: 0 success, 2 bad options or unreadable file, 1 anything else.",
