@@ -21,6 +21,7 @@ same).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -74,7 +75,7 @@ def reference_mes(
         return ReferenceResult((), Fraction(0), 0)  # pabutools: no ballots, nothing funded
     race = make_race(election, satisfaction, tie_break)
     free = tuple(p.id for j, p in enumerate(election.projects) if j in race.supporters and p.cost == 0)
-    endowment, bought, runs = _complete(race, completion, len(election.ballots))
+    endowment, bought, runs = complete(race, completion, len(election.ballots))
     return ReferenceResult(free + tuple(election.projects[j].id for j in bought), endowment, runs)
 
 
@@ -96,15 +97,25 @@ def make_race(election: Election, satisfaction: Satisfaction, tie_break: TieBrea
                 election.budget)
 
 
-def _complete(race: Race, completion: Completion, voters: int) -> tuple[Fraction, list[int], int]:
-    """The endowment the completion settles on, what MES buys there, and how many runs it took."""
+RunAt = Callable[[Fraction], list[int]]  # endowment -> the projects a run there buys (indices), in order
+
+
+def complete(
+    race: Race, completion: Completion, voters: int, run_at: RunAt | None = None
+) -> tuple[Fraction, list[int], int]:
+    """The endowment the completion settles on, what MES buys there, and how many runs it took.
+
+    `run_at` runs MES at one endowment: the textbook `run` unless given (the
+    `fast=False` path steps with the exact rounds and checks the last with `run`).
+    """
+    at = run_at if run_at is not None else (lambda endowment: run(race, endowment))
     start = race.budget / voters
     if completion is Completion.ADD1_EXHAUSTIVE:
         # pabutools' voter_budget_increment=1: one more unit until exhaustive; an overspending
         # outcome gives way to the one before it (the first never overspends: its voters hold the budget).
         endowment, previous, runs = start, list[int](), 0
         while True:
-            bought, runs = run(race, endowment), runs + 1
+            bought, runs = at(endowment), runs + 1
             if _spent(race, bought) > race.budget:
                 return endowment - 1, previous, runs
             if _exhaustive(race, bought):
@@ -115,15 +126,15 @@ def _complete(race: Race, completion: Completion, voters: int) -> tuple[Fraction
         if total <= race.budget:
             # Every outcome fits, so equalshares.net would raise forever; its limit is an
             # endowment of the total cost, where every project is bought.
-            return max(start, total), run(race, max(start, total)), 1
+            return max(start, total), at(max(start, total)), 1
         # equalshares.net: raise by one unit while the next outcome still fits the budget.
-        endowment, bought, runs = start, run(race, start), 1
+        endowment, bought, runs = start, at(start), 1
         while True:
-            after, runs = run(race, endowment + 1), runs + 1
+            after, runs = at(endowment + 1), runs + 1
             if _spent(race, after) > race.budget:
                 return endowment, bought, runs
             endowment, bought = endowment + 1, after
-    return start, run(race, start), 1
+    return start, at(start), 1
 
 
 def run(race: Race, endowment: Fraction) -> list[int]:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budget.engine.election import Ballot, Election, Project, VoteType
-from budget.engine.rules.mes import rule
+from budget.engine.rules.mes import reference
 from budget.engine.rules.mes.profile import build_profile
 from budget.engine.rules.mes.reference import ReferenceResult, reference_mes
 from budget.engine.rules.mes.rounds import run_rounds
@@ -102,9 +102,11 @@ def test_the_reference_works_the_twins_by_hand() -> None:
     assert TieOrder.of(_two_twins(), TieBreak.LEXICOGRAPHIC).first([0, 1]) == 1  # "A" is listed second
 
 
-def test_explaining_an_outcome_the_reference_did_not_reach_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
-    """If the exact rounds that explain disagree with the reference that decided, nothing is explained."""
-    monkeypatch.setattr(rule, "reference_mes", lambda *args: ReferenceResult(("C", "A"), Fraction(1), 1))
-    with pytest.raises(MesDisagreement, match=r"reference buys \['C', 'A'\], the exact rounds \['A', 'C'\]"):
-        method_of_equal_shares(_two_twins(), fast=False)
-    assert method_of_equal_shares(_two_twins(), fast=False, explain=False).mes_selected == ("C", "A")
+def test_an_exact_run_the_textbook_run_contradicts_is_never_published(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`fast=False` checks the exact rounds' outcome against the textbook run at the endowment settled on."""
+    textbook = reference.run
+    monkeypatch.setattr(reference, "run", lambda race, endowment: textbook(race, endowment)[::-1])
+    for explain in (True, False):
+        with pytest.raises(MesDisagreement, match=r"reference buys \['C', 'A'\], the exact rounds \['A', 'C'\]"):
+            method_of_equal_shares(_two_twins(), fast=False, explain=explain)
+    assert method_of_equal_shares(_two_twins()).mes_selected == ("A", "C")  # the fast path does not check
