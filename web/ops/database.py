@@ -10,6 +10,7 @@ from pathlib import Path
 
 from web.config import Config
 from web.ops.embedded import EmbeddedPostgres, default_data_dir
+from web.ops.pgtools import client_tool
 
 EMBEDDED_DATABASE = "oxpecker"
 
@@ -21,9 +22,7 @@ class Database:
 
     def tool(self, name: str) -> str:
         """A PostgreSQL client program (pg_dump, pg_restore, psql) that matches the embedded server."""
-        from pgserver._commands import POSTGRES_BIN_PATH
-
-        return str(POSTGRES_BIN_PATH / name)
+        return client_tool(name)
 
 
 @contextmanager

