@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 from typing import NoReturn
 
-from budget.commands.heap import keep_freed_memory
+from budget.commands.heap import exit_now, keep_freed_memory
 from budget.engine.election import Election
 from budget.engine.explain import Outcome, exact
 from budget.engine.pabulib import PabulibError, read_pabulib
@@ -221,4 +221,4 @@ def run(argv: Sequence[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(run(sys.argv[1:]))
+    exit_now(run(sys.argv[1:]))

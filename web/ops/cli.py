@@ -82,6 +82,15 @@ def _installed_package() -> str:
     return f"This install uses {found[0]}." if found else "Neither is installed: reinstall Oxpecker."
 
 
+def _count(command: str, argv: list[str]) -> int:
+    # Imported here: neither loads the web stack, and each only its own code.
+    if command == "tally":
+        from budget.commands.tally import run
+    else:
+        from budget.commands.verify import run
+    return run(argv)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oxpecker", description=f"{DESCRIPTION}\n{_installed_package()}",
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -136,15 +145,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "tally":
-        from budget.commands.tally import run
+    """Run `oxpecker ARGV`. As the program (`argv` None), `tally` and `verify`
+    end the process when done, skipping teardown (`budget.commands.heap.exit_now`)."""
+    command = sys.argv[1:] if argv is None else argv
+    if command and command[0] in ("tally", "verify"):
+        status = _count(command[0], command[1:])
+        if argv is None:
+            from budget.commands.heap import exit_now
 
-        return run(argv[1:])
-    if argv and argv[0] == "verify":
-        from budget.commands.verify import run as verify
-
-        return verify(argv[1:])
+            exit_now(status)
+        return status
+    argv = command
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
