@@ -6,13 +6,15 @@
 On the five largest .pb files (by size) of DIR (default tests/data/pabulib), times
 fresh processes end to end (start-up, imports, parse, count, output):
 `oxpecker tally FILE --rule greedy` and `--rule mes --completion add1-exhaustive
---then-greedy` (cost satisfaction, bench/mes.py's `mes_cost_add1`), the MES one
-again with `--json` (explanations), and pabutools doing the same count in a
-fresh `python -c` (`parse_pabulib`, then the rule as bench/engine.py calls it).
+--then-greedy` (cost satisfaction, bench/mes.py's `mes_cost_add1`; `--rules`
+adds `mes-none`, MES without completion), each MES row again with `--json`
+(explanations), and pabutools doing the same count in a fresh `python -c`
+(`parse_pabulib`, then the rule as bench/engine.py calls it).
 With `--before CMD` an earlier oxpecker (another checkout's `oxpecker`) runs in
 the same loop, its runs interleaved with ours so that load on the machine hits
-both alike. Each cell is the median of N runs with [min-max] beside it;
-ratio = pabutools / oxpecker (after); `same` compares the funded sets.
+both alike. Each cell is the median wall time of N runs, [the least], then the least CPU
+time (user + system, which waits for a busy core do not inflate); ratio =
+pabutools / oxpecker (after), median wall times; `same` compares the funded sets.
 A pabutools cell that times out is not retried.
 
 Bytecode: by default the processes cache it in a fresh temporary folder
@@ -38,7 +40,11 @@ import time
 from pathlib import Path
 
 MES = ["--rule", "mes", "--satisfaction", "cost", "--completion", "add1-exhaustive", "--then-greedy"]
-RULES: dict[str, list[str]] = {"greedy": ["--rule", "greedy", "--satisfaction", "cost"], "mes": MES}
+RULES: dict[str, list[str]] = {
+    "greedy": ["--rule", "greedy", "--satisfaction", "cost"],
+    "mes": MES,
+    "mes-none": ["--rule", "mes", "--satisfaction", "cost"],  # no completion: the issue's "0.23 s plain"
+}
 PABUTOOLS = """
 import sys
 from pabutools.election import parse_pabulib
@@ -47,6 +53,8 @@ from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
 instance, profile = parse_pabulib(sys.argv[1])
 if sys.argv[2] == "greedy":
     result = greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat)
+elif sys.argv[2] == "mes-none":
+    result = method_of_equal_shares(instance, profile.as_multiprofile(), sat_class=Cost_Sat)
 else:
     result = method_of_equal_shares(instance, profile.as_multiprofile(), sat_class=Cost_Sat,
                                     voter_budget_increment=1)
@@ -55,20 +63,44 @@ else:
                                             initial_budget_allocation=result)
 sys.stdout.write("".join(p.name + "\\n" for p in result))
 """
-Times = list[float] | None  # None: timed out
+Times = list[tuple[float, float]] | None  # (wall, CPU) seconds per run; None: timed out
 
 
-def timed(cmd: list[str], env: dict[str, str], timeout: float) -> tuple[float | None, set[str]]:
-    """Wall seconds of one fresh process and the ids it printed (None on timeout)."""
+def timed(cmd: list[str], env: dict[str, str], timeout: float) -> tuple[tuple[float, float] | None, set[str]]:
+    """(wall, CPU) seconds of one fresh process and the ids it printed (None on timeout).
+
+    CPU is the child's user + system time: on a shared machine wall time
+    also counts the waits for a core, CPU time mostly does not.
+    """
     start = time.perf_counter()
-    try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
-    except subprocess.TimeoutExpired:
-        return None, set()
-    seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"{shlex.join(cmd)} exited {done.returncode}: {done.stderr.strip()[-500:]}")
-    return seconds, set() if done.stdout.startswith("{") else set(done.stdout.split())
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, text=True)
+        try:
+            status, usage = _wait(child, timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+            return None, set()
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        printed, complaint = out.read(), err.read()
+    if status != 0:
+        raise SystemExit(f"{shlex.join(cmd)} exited {status}: {complaint.strip()[-500:]}")
+    return (seconds, usage), set() if printed.startswith("{") else set(printed.split())
+
+
+def _wait(child: subprocess.Popen[str], timeout: float) -> tuple[int, float]:
+    """The exit status and CPU seconds of `child`, polling so that a timeout can stop it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid:
+            child.returncode = os.waitstatus_to_exitcode(status)
+            return child.returncode, usage.ru_utime + usage.ru_stime
+        if time.monotonic() > deadline:
+            raise subprocess.TimeoutExpired(child.args, timeout)
+        time.sleep(0.002)
 
 
 def cells(cmds: list[list[str]], runs: int, env: dict[str, str], timeout: float) -> list[tuple[Times, set[str]]]:
@@ -89,13 +121,19 @@ def cells(cmds: list[list[str]], runs: int, env: dict[str, str], timeout: float)
 
 
 def shown(times: Times, timeout: float) -> str:
+    """Wall median [wall min] and the least CPU time, seconds."""
     if times is None:
         return f"timeout>{timeout:.0f}s"
-    return f"{statistics.median(times):.3f} [{min(times):.3f}-{max(times):.3f}]"
+    wall = [w for w, _ in times]
+    return f"{statistics.median(wall):.3f} [{min(wall):.3f}] {min(c for _, c in times):.3f}"
+
+
+def wall(times: Times) -> float:
+    return statistics.median(w for w, _ in times) if times else 0.0
 
 
 def importtime(oxpecker: list[str], path: Path, flags: list[str], env: dict[str, str],
-               top: int = 8) -> list[tuple[int, str]]:
+               top: int = 10) -> list[tuple[int, str]]:
     """(cumulative us, module) of the costliest imports, least of 5 runs, indented as importtime nests them."""
     least: dict[str, int] = {}
     for _ in range(5):
@@ -105,8 +143,8 @@ def importtime(oxpecker: list[str], path: Path, flags: list[str], env: dict[str,
             if line.startswith("import time:") and "[us]" not in line:
                 _, cumulative, name = line.removeprefix("import time:").split("|", 2)
                 least[name.rstrip()] = min(int(cumulative), least.get(name.rstrip(), 1 << 62))
-    # Top-level imports and their children (two levels), costliest first.
-    rows = [(us, name) for name, us in least.items() if len(name) - len(name.lstrip()) <= 3]
+    # Three levels (top-level imports, theirs, and theirs: numpy under the engine), costliest first.
+    rows = [(us, name) for name, us in least.items() if len(name) - len(name.lstrip()) <= 5]
     return sorted(rows, reverse=True)[:top]
 
 
@@ -125,11 +163,12 @@ def table(args: argparse.Namespace, files: list[Path], env: dict[str, str]) -> N
     sides = [("before", shlex.split(args.before))] if args.before else []
     sides.append(("after" if args.before else "oxpecker", shlex.split(args.oxpecker)))
     head = "".join(f" {f'{name} s':>22} {f'{name} --json s':>22}" for name, _ in sides)
-    print(f"{'file':30} {'rule':6}{head} {'pabutools s':>25} {'ratio':>7}  same")
+    print(f"{'file':30} {'rule':8}{head} {'pabutools s':>25} {'ratio':>6}  same")
     for path in files:
-        for rule, flags in RULES.items():
+        for rule in args.rules:
+            flags = RULES[rule]
             cmds = [[*cmd, "tally", str(path), *flags] for _, cmd in sides]
-            if rule == "mes":
+            if rule != "greedy":
                 cmds += [[*cmd, "--json"] for cmd in cmds]
             got = cells(cmds, args.runs, env, args.timeout)
             plain, explained = got[: len(sides)], got[len(sides):]
@@ -143,10 +182,11 @@ def table(args: argparse.Namespace, files: list[Path], env: dict[str, str]) -> N
                 json_cell = shown(explained[k][0], args.timeout) if explained else "-"
                 row += f" {shown(plain[k][0], args.timeout):>22} {json_cell:>22}"
             ours, selected = plain[-1]
-            ratio = f"{statistics.median(theirs) / statistics.median(ours):6.0f}x" if theirs and ours else "-"
+            times = wall(theirs) / wall(ours) if theirs and ours else 0.0
+            ratio = "-" if not times else f"{times:.0f}x" if times >= 10 else f"{times:.1f}x"
             agree = all(s == selected for _, s in plain) and (theirs is None or their_selected == selected)
             pabutools = "-" if args.no_pabutools else shown(theirs, args.timeout)
-            print(f"{path.stem[:30]:30} {rule:6}{row} {pabutools:>25} {ratio:>7}  {'same' if agree else 'DIFF'}",
+            print(f"{path.stem[:30]:30} {rule:8}{row} {pabutools:>25} {ratio:>6}  {'same' if agree else 'DIFF'}",
                   flush=True)
 
 
@@ -162,6 +202,8 @@ def main(argv: list[str]) -> int:
     p.add_argument("--timeout", type=float, default=300.0, metavar="S", help="seconds before a run is abandoned")
     p.add_argument("--no-bytecode", action="store_true", help="compile every module at every start")
     p.add_argument("--no-pabutools", action="store_true", help="time oxpecker only")
+    p.add_argument("--rules", default="greedy,mes", type=lambda v: v.split(","), metavar="LIST",
+                   help=f"rows per file, of {', '.join(RULES)} (default greedy,mes)")
     args = p.parse_args(argv)
     args.runs, args.pabutools_runs = max(1, args.runs), max(1, args.pabutools_runs)
     files = sorted(args.data.glob("*.pb"), key=lambda f: f.stat().st_size, reverse=True)
@@ -179,11 +221,12 @@ def main(argv: list[str]) -> int:
             timed([sys.executable, "-c", PABUTOOLS, str(small), "greedy"], env, args.timeout)
         print(f"oxpecker: {args.oxpecker}" + (f"; before: {args.before}" if args.before else "")
               + f"; pabutools: {sys.executable} -c; bytecode {'compiled at every start' if args.no_bytecode else 'cached'}; "
-              f"median [min-max] of {args.runs} runs (pabutools {args.pabutools_runs}); cores {os.cpu_count()}, "
+              f"wall median [least] and least CPU, s, of {args.runs} runs (pabutools {args.pabutools_runs}); cores {os.cpu_count()}, "
               f"load average {os.getloadavg()[0]:.2f} at start", flush=True)
         table(args, files[:5], env)
         print(f"load average {os.getloadavg()[0]:.2f} at end")
-        for rule, flags in RULES.items():
+        for rule in ("greedy", "mes"):
+            flags = RULES[rule]
             print(f"\nimport costs, `oxpecker tally {small.name} --rule {rule}` (-X importtime, least of 5 runs):")
             for cumulative, name in importtime(shlex.split(args.oxpecker), small, flags, env):
                 print(f"{cumulative / 1000:8.1f} ms  {name}")
