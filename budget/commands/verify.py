@@ -93,17 +93,17 @@ def _check_config(doc: dict[str, Any], frozen: dict[str, Any]) -> list[str]:
 
 def _check_pb(config: RoundConfig, election: Election) -> list[str]:
     out = []
-    if election.budget != units(config.budget_minor):
+    if election.budget != units(config.budget_minor, config.currency):
         out.append(f"ballots.pb: budget {election.budget} differs from the frozen configuration "
-                   f"({units(config.budget_minor)})")
+                   f"({units(config.budget_minor, config.currency)})")
     frozen = {c.id: c for c in config.candidates}
     for p in election.projects:
         c = frozen.get(p.id)
         if c is None:
             out.append(f"ballots.pb: project {p.id} is not in the frozen configuration")
-        elif p.cost != units(c.cost_minor):
+        elif p.cost != units(c.cost_minor, config.currency):
             out.append(f"ballots.pb: project {p.id} costs {p.cost}, the frozen configuration says "
-                       f"{units(c.cost_minor)}")
+                       f"{units(c.cost_minor, config.currency)}")
     if election.meta.get("rule") != config.rule.rule.value:
         out.append(f"ballots.pb: rule {election.meta.get('rule')!r} differs from the frozen "
                    f"configuration ({config.rule.rule.value!r})")

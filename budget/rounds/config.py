@@ -7,8 +7,9 @@ draft -> cancelled, open -> cancelled   (only before close; logged and published
 
 The configuration is edited while the round is a draft and copied, frozen, when
 it opens: `canonical(config)` is the exact text whose SHA-256 is published then.
-Money is integer minor units; the rules count in currency units
-(`MINOR_PER_UNIT`), so that MES's add1 step is one unit of the currency.
+Money is integer minor units of the round's currency (`inquiry.kernel.money`:
+2 decimals for EUR, 0 for JPY, 3 for KWD); the rules count in currency units,
+so that MES's add1 step is one unit of the currency.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ import json
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
-
-MINOR_PER_UNIT = 100
 
 
 class State(StrEnum):

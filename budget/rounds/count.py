@@ -18,8 +18,8 @@ from budget.engine.rules.mes.completion import Completion
 from budget.engine.satisfaction import Satisfaction
 from budget.engine.tiebreak import TieBreak
 from budget.rounds.ballots import CastBallot
+from inquiry.kernel.money import per_unit
 from budget.rounds.config import (
-    MINOR_PER_UNIT,
     BallotKind,
     RoundConfig,
     RoundError,
@@ -37,15 +37,16 @@ VOTE_TYPES = {
 }
 
 
-def units(minor: int) -> Fraction:
-    return Fraction(minor, MINOR_PER_UNIT)
+def units(minor: int, currency: str) -> Fraction:
+    """Minor units as the currency units the rules count in (1234 EUR cents -> 12.34)."""
+    return Fraction(minor, per_unit(currency))
 
 
 def pabulib_meta(config: RoundConfig, ballots: int) -> dict[str, str]:
     """META lines of the published `.pb`: the rule and limits, as Pabulib names them."""
     meta = {
         "description": config.title, "num_projects": str(len(config.candidates)), "num_votes": str(ballots),
-        "budget": exact(units(config.budget_minor)), "vote_type": VOTE_TYPES[config.ballot.kind].value,
+        "budget": exact(units(config.budget_minor, config.currency)), "vote_type": VOTE_TYPES[config.ballot.kind].value,
         "rule": config.rule.rule.value, "currency": config.currency,
         "date_end": config.closes_at,
     }
@@ -55,7 +56,7 @@ def pabulib_meta(config: RoundConfig, ballots: int) -> dict[str, str]:
     if b.max_count is not None:
         meta["max_length"] = str(b.max_count)
     if b.max_cost_minor is not None:
-        meta["max_sum_cost"] = exact(units(b.max_cost_minor))
+        meta["max_sum_cost"] = exact(units(b.max_cost_minor, config.currency))
     if b.total_points is not None:
         meta["max_sum_points"] = str(b.total_points)
     return meta
@@ -64,8 +65,8 @@ def pabulib_meta(config: RoundConfig, ballots: int) -> dict[str, str]:
 def election_of(config: RoundConfig, ballots: Sequence[tuple[str, CastBallot]]) -> Election:
     """The Election the rule counts: `ballots` are (receipt, ballot), in published order."""
     return Election(
-        projects=tuple(Project(c.id, units(c.cost_minor), c.title) for c in config.candidates),
-        budget=units(config.budget_minor),
+        projects=tuple(Project(c.id, units(c.cost_minor, config.currency), c.title) for c in config.candidates),
+        budget=units(config.budget_minor, config.currency),
         vote_type=VOTE_TYPES[config.ballot.kind],
         ballots=tuple(Ballot(b.projects, b.points, voter_id=r) for r, b in ballots),
         meta=pabulib_meta(config, len(ballots)),

@@ -137,3 +137,16 @@ def test_a_round_counts_on_the_exact_path(monkeypatch: pytest.MonkeyPatch) -> No
     assert count(cfg, ballots)["selected"]
     with pytest.raises(AssertionError, match="the fast path ran"):
         engine.count(election_of(cfg, ballots), engine.RuleSpec(engine.RuleName.MES))
+
+
+@pytest.mark.parametrize(("currency", "budget", "trees"), [
+    ("EUR", "50000", "20000"),  # cents: 5,000,000 minor units are 50,000 euros
+    ("JPY", "5000000", "2000000"),  # yen have no minor unit: 5,000,000 yen
+    ("KWD", "5000", "2000"),  # fils are thousandths of a dinar
+])
+def test_rules_count_in_the_currency_s_own_units(currency: str, budget: str, trees: str) -> None:
+    cfg = config()
+    cfg = RoundConfig(cfg.title, currency, cfg.budget_minor, cfg.candidates, cfg.ballot, cfg.rule,
+                      cfg.eligibility, cfg.opens_at, cfg.closes_at)
+    election = election_of(cfg, [])
+    assert str(election.budget) == budget and str(election.projects[0].cost) == trees
