@@ -1,4 +1,4 @@
-"""The Method of Equal Shares as the textbook writes it: the oracle of the tests, and the `fast=False` path.
+"""The Method of Equal Shares as the textbook writes it: the tests' oracle, and the check of `fast=False`.
 
 Every voter (every ballot, empty ones too) starts with an endowment of
 budget / voters. Each round prices every project still in the race: rho is
@@ -15,7 +15,10 @@ Nothing here is tuned: Fractions throughout, every project priced afresh
 every round, no float, no lazy evaluation, no skipped step. The only
 shortcut is the textbook one of pricing identical ballots once, since
 their voters always hold equal budgets (pabutools' multiprofile does the
-same).
+same). `method_of_equal_shares(fast=False)` steps `complete` with the exact
+rounds at every endowment (the textbook run at every step is 7-55x slower
+on the shared files' add1 loops) and checks the outcome it settles on with
+one textbook `run`.
 """
 
 from __future__ import annotations
