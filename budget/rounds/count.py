@@ -18,7 +18,6 @@ from budget.engine.rules.mes.completion import Completion
 from budget.engine.satisfaction import Satisfaction
 from budget.engine.tiebreak import TieBreak
 from budget.rounds.ballots import CastBallot
-from inquiry.kernel.money import per_unit
 from budget.rounds.config import (
     BallotKind,
     RoundConfig,
@@ -26,6 +25,7 @@ from budget.rounds.config import (
     Rule,
     RuleSpec,
 )
+from inquiry.kernel.money import per_unit
 
 RULE_VERSION = "oxpecker-budget/1"
 

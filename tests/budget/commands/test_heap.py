@@ -31,7 +31,8 @@ exit_now(3)
 
 def _child(reader: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # stdout buffered, as in a pipe
-    return subprocess.run([sys.executable, "-c", EXIT, reader], capture_output=True, text=True, timeout=60, env=env)
+    return subprocess.run([sys.executable, "-c", EXIT, reader], capture_output=True, text=True, timeout=60, env=env,
+                          check=False)
 
 
 def test_exit_now_delivers_buffered_output_and_the_status() -> None:

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import pytest
 
-from budget.rounds.ballots import BallotError, CastBallot, validate_ballot
-from budget.rounds.chain import append, chain_problems
-from budget.rounds.publish import published_order, seal
-from budget.rounds.receipts import commitment, receipt_for, voter_key
-from budget.rounds.count import count, election_of
-from budget.rounds.check import check_config
-from budget.rounds.config import (BallotKind, BallotSpec, Candidate, Eligibility, RoundConfig, RoundError, Rule, RuleSpec,
-                           State, config_hash, move)
 import budget.engine.rules.mes.rule as mes_rule
 from budget.engine import spec as engine
 from budget.engine.rules.mes.completion import Completion
+from budget.rounds.ballots import BallotError, CastBallot, validate_ballot
+from budget.rounds.chain import append, chain_problems
+from budget.rounds.check import check_config
+from budget.rounds.config import (
+    BallotKind,
+    BallotSpec,
+    Candidate,
+    Eligibility,
+    RoundConfig,
+    RoundError,
+    Rule,
+    RuleSpec,
+    State,
+    config_hash,
+    move,
+)
+from budget.rounds.count import count, election_of
+from budget.rounds.publish import published_order, seal
+from budget.rounds.receipts import commitment, receipt_for, voter_key
 
 CANDS = (Candidate("1", "Trees", 2_000_000), Candidate("2", "Benches", 800_000), Candidate("3", "Roof", 3_500_000))
 
