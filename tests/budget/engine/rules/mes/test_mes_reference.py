@@ -82,9 +82,10 @@ def test_the_switch_changes_nothing_a_user_sees(
 def test_no_ballots_fund_nothing_on_either_path() -> None:
     e = Election((Project("a", Fraction(0)), Project("b", Fraction(2))), Fraction(10), VoteType.APPROVAL, ())
     assert reference_mes(e, completion=Completion.ADD1) == ReferenceResult((), Fraction(0), 0)
-    for fast in (True, False):
-        result = method_of_equal_shares(e, completion=Completion.ADD1, fast=fast)
-        assert (result.outcome.selected, result.endowment) == ((), Fraction(0))
+    a, b = (method_of_equal_shares(e, completion=Completion.ADD1, fast=fast) for fast in (True, False))
+    assert (a.outcome.selected, a.endowment) == ((), Fraction(0))
+    assert (b.outcome, b.endowment) == (a.outcome, a.endowment)
+    assert set(b.outcome.explanations) == {"a", "b"}
 
 
 def _two_twins() -> Election:
