@@ -167,8 +167,15 @@ def _exact(cand: Candidate, s: _Snapshot, endowment: Fraction) -> Closest:
         return Closest(s.step, money, money, _more(cand.cost - money, endowment))
     asked = s.rho * cand.scale  # from a supporter of weight 1
     an, ad = asked.numerator, asked.denominator
-    # min(b, asked * w) over the common denominator den * ad, in integers.
-    cover = Fraction(sum(min(b * ad, an * w * s.den) * n for b, w, n in zip(nums, weights, voters)), s.den * ad)
+    # min(b, asked * w) over the common denominator den * ad: a row gives all
+    # it has (b * ad) when b <= an * w * den / ad, i.e. b <= that floored, as
+    # b is an integer; else asked * w (an * w * den). One floor per weight
+    # instead of two products of many-digit integers per row, which took
+    # 25 ms of Warsaw 2026's explanations under cProfile (17,070 rows).
+    limit = {w: an * w * s.den // ad for w in set(weights)}
+    given = sum(b * n for b, w, n in zip(nums, weights, voters) if b <= limit[w])
+    asked_weight = sum(w * n for b, w, n in zip(nums, weights, voters) if b > limit[w])
+    cover = Fraction(given * ad + an * s.den * asked_weight, s.den * ad)
     per_new = min(endowment, asked)
     max_cost = cover if cand.scale == 1 else _max_cost(list(zip(nums, weights, voters)), s.den, s.rho)
     return Closest(s.step, cover, max_cost, _more(cand.cost - cover, per_new))
