@@ -24,9 +24,10 @@ def replay(profile: MesProfile, run: MesRun, observe: Observer) -> bool:
 
     Every purchase records who paid and at what price, so the budgets follow
     by payment alone: Warsaw 2026's 40 rounds replay in 23-37 ms against
-    50-68 ms for a run that prices every round again (busy machine). False, having stopped, if a
-    record does not match the budgets replayed so far (a run that was not
-    started afresh at `run.endowment`); the caller then runs the rounds.
+    50-68 ms for a run that prices every round again (busy machine). False,
+    having stopped, if a record does not match the budgets replayed so far (a
+    run that was not started afresh at `run.endowment`); the caller then runs
+    the rounds.
     """
     budgets = Budgets(profile, run.endowment)
     for p in run.purchases:
@@ -60,7 +61,8 @@ class Closest:
 class _Snapshot:
     """A candidate's supporters at its best round so far, kept as arrays and
     turned into exact numerators only for the round that stays best (in
-    Warsaw 2026 1,413 of 2,543 looks improved a ratio, 82 rounds are kept).
+    Warsaw 2026 1,413 of 2,543 looks improve a ratio; 82 snapshots, one per
+    unfunded project, are stated exactly).
     `raw` and `level` are the run's own lists, which only ever grow (see
     `Budgets`), and `scale` a copy of its multipliers then."""
 
