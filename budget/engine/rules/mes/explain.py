@@ -35,7 +35,6 @@ Every explanation has `"text"`: one sentence a resident can read.
 from __future__ import annotations
 
 import math
-
 from fractions import Fraction
 
 from budget.engine.election import Election
