@@ -62,4 +62,4 @@ async def test_draft_conflict_and_shortlist_review_on_a_phone(browser: Browser, 
     await expect(convenor.locator("#status")).to_have_text("accepted")
     await expect(convenor.locator("#total")).to_have_text("45,200.00 EUR")
     await convenor.get_by_role("link", name="Create an allocation round from it").click()
-    await expect(convenor.locator("#candidates")).to_have_value("Library fridge; 5200.00\nBike lane; 40000.00")
+    await expect(convenor.locator("#candidates")).to_have_value("Library fridge; 5,200.00\nBike lane; 40,000.00")  # as money fields write it
