@@ -10,6 +10,11 @@ outcome: a float filter with exact confirmation by interval bounds.
 
 Bounds: `U` = 1e-15 exceeds four units of round-off (2.2e-16) per
 operation; a sum of k terms is charged (k + 2) * U times its magnitude.
+
+Length: about 400 lines, because every function here carries the same
+error bounds (`_Purses`, `_Split`, `U`) and the six entry points (run,
+rounds, resume, span, reach, prefix/check) are thin doors into one loop,
+`_rounds`; split, a reader would check one error analysis across modules.
 """
 
 from __future__ import annotations
