@@ -103,10 +103,10 @@ def parser() -> argparse.ArgumentParser:
                    help="lexicographic (default): project id as a string, '10' before '9'; "
                    "min-cost-max-votes: lowest cost, then most supporters, then lexicographic")
     p.add_argument("--exact", action="store_true",
-                   help="MES: decide with the textbook reference (exact fractions, every project priced "
-                   "every round) and explain with the exact rounds, without the fast path's float filters, "
-                   "batches and span proofs; allocation rounds count this way. Same outcome, slower on "
-                   "large files. greedy and phragmen are exact either way")
+                   help="MES: exact rounds at every endowment step, the result checked by one run of the "
+                   "textbook reference (exact fractions, every project priced every round), without the fast "
+                   "path's float filters, batches and span proofs; allocation rounds count this way. Same "
+                   "outcome, slower on large files. greedy and phragmen are exact either way")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object: selected, total_cost, budget, rule, explanations "
                    "(docs/explanations.md), and comparison with --comparison")

@@ -10,8 +10,8 @@ and a re-count of its published `.pb` run the same code.
   (`budget.engine.rules.mes.rule`); other rules refuse them.
 - `fast` picks MES's path: True, the float filters, batches and span proofs
   of `budget.engine.rules.mes.fast` (exact where they abstain); False, the
-  textbook reference (`budget.engine.rules.mes.reference`) and the exact
-  rounds only, as product rounds (at most a few hundred candidates) and
+  exact rounds at every endowment, checked by one run of the textbook
+  reference (`budget.engine.rules.mes.reference`), as product rounds (at most a few hundred candidates) and
   `oxpecker tally --exact` run it. Both give the same outcome; greedy and
   Phragmén have only an exact path.
 

@@ -76,9 +76,11 @@ def election_of(config: RoundConfig, ballots: Sequence[tuple[str, CastBallot]]) 
 def rule_spec(rule: RuleSpec) -> engine.RuleSpec:
     """The engine's specification of a round's rule, on the exact path (`fast=False`).
 
-    Rounds have at most a few hundred candidates, where the textbook MES
-    takes well under a second, so a published decision never rests on the
-    fast path's float filters; `oxpecker tally --exact` counts the same way.
+    A published decision never rests on the fast path's float filters: the
+    exact rounds step every endowment, and one textbook run checks the result
+    (`oxpecker tally --exact` counts the same way). Measured: a synthetic
+    300-project, 2,000-voter round takes 3.7 s plain and 28 s with add1 on
+    this path (a 50-project, 300-voter add1 round 1.4 s).
     """
     phragmen = rule.rule is Rule.PHRAGMEN
     return engine.RuleSpec(
