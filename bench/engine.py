@@ -60,7 +60,10 @@ def ours(path: Path, key: str) -> tuple[float, list[str]]:
 def pabutools_run(path: Path, key: str) -> tuple[float, list[str]]:
     from pabutools.election import parse_pabulib
     from pabutools.election.satisfaction import (
-        Additive_Borda_Sat, Additive_Cardinal_Sat, Cardinality_Sat, Cost_Sat,
+        Additive_Borda_Sat,
+        Additive_Cardinal_Sat,
+        Cardinality_Sat,
+        Cost_Sat,
     )
     from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares, sequential_phragmen
 

@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from budget.commands.heap import keep_freed_memory
-from budget.engine.rules.mes.rule import Completion, method_of_equal_shares
 from budget.engine.pabulib import read_pabulib
+from budget.engine.rules.mes.rule import Completion, method_of_equal_shares
 from budget.engine.satisfaction import Satisfaction
 from budget.engine.tiebreak import TieBreak
 

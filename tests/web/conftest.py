@@ -14,7 +14,6 @@ from tests.web.room.test_room_support import MALFORMED, raise_malformed
 from web.app import create_app
 from web.config import Config
 
-
 # Open websockets (a browser page left on a room) would hold aiohttp's graceful
 # shutdown for its default 60 s; a test server need not wait that long.
 SHUTDOWN_SECONDS = 2.0

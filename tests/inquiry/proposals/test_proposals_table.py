@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from inquiry.kernel.errors import Invalid
+from inquiry.proposals.rules import TABLE, ProposalAction, allowed, clean_text, refusal
 from inquiry.room.permissions import RoomRole
 from inquiry.room.phases import Phase
-from inquiry.proposals.rules import TABLE, ProposalAction, allowed, clean_text, refusal
 
 A = ProposalAction
 CELLS = [(p, r, a) for p in Phase for r in RoomRole for a in ProposalAction]

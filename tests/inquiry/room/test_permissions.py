@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from inquiry.questions.recall_actions import needed
 from inquiry.room.permissions import TABLE, Action, RoomRole, allowed
 from inquiry.room.phases import Phase
-from inquiry.questions.recall_actions import needed
 
 
 def test_a_withdrawn_expert_may_only_answer_their_recall() -> None:

@@ -8,8 +8,8 @@ import hashlib
 import re
 from datetime import UTC, datetime, timedelta
 
-from tests.web.conftest import page_text
 from tests.web.access.test_access_support import World, device_cookie, join, world  # noqa: F401
+from tests.web.conftest import page_text
 
 
 async def test_resident_joins_through_the_pages_with_a_sloppily_typed_code(world: World) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.web.conftest import page_text
 from tests.web.access.test_access_support import World, join, world  # noqa: F401
+from tests.web.conftest import page_text
 
 
 async def expert_link(world: World, name: str = "Dr Rhino") -> tuple[int, str]:

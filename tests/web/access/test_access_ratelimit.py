@@ -9,8 +9,8 @@ from contextlib import asynccontextmanager
 import aiohttp
 from aiohttp.test_utils import TestServer
 
-from tests.web.conftest import Client, Server, page_text
 from tests.web.access.test_access_support import World, fresh_window, join, world  # noqa: F401
+from tests.web.conftest import Client, Server, page_text
 from web.app import create_app
 from web.config import Config
 

@@ -3,8 +3,8 @@ removed access is refused; staff can re-issue a resident's access."""
 
 from __future__ import annotations
 
-from tests.web.conftest import page_text
 from tests.web.access.test_access_support import World, join, world  # noqa: F401
+from tests.web.conftest import page_text
 
 
 async def test_recovery_code_brings_back_the_same_resident_on_a_new_client(world: World) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import login_cookie, make_inquiry, make_staff
-from tests.web.conftest import page_text
 from tests.web.access.test_access_support import World, join, signed_in, world  # noqa: F401
+from tests.web.conftest import page_text
 
 
 async def test_generate_list_print_and_audit_through_the_pages(world: World) -> None:

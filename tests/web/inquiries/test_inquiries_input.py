@@ -8,10 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inquiry.kernel.errors import Invalid
 from inquiry.inquiries.input import (
-    check_language, check_languages, check_schedule, parse_amount, parse_local_time, split_languages,
+    check_language,
+    check_languages,
+    check_schedule,
+    parse_amount,
+    parse_local_time,
+    split_languages,
 )
+from inquiry.kernel.errors import Invalid
 from inquiry.kernel.money import format_money as format_amount
 from inquiry.kernel.money import format_plain as format_amount_plain
 

@@ -12,9 +12,9 @@ from typing import Any
 import asyncpg
 import pytest
 
+from inquiry.proposals.rules import TABLE, ProposalAction
 from inquiry.room.permissions import RoomRole
 from inquiry.room.phases import Phase
-from inquiry.proposals.rules import TABLE, ProposalAction
 from tests.factories import make_participant
 from tests.web.conftest import Client, Server
 from tests.web.proposals.test_proposal_support import Cast, as_, key, make_cast, text

@@ -9,14 +9,14 @@ import asyncio
 import asyncpg
 import pytest
 
+from inquiry.access.identity_db import select_participant_by_device
+from inquiry.kernel.errors import NotAllowed
+from inquiry.kernel.tokens import hash_secret
 from inquiry.room import actions as room_actions
 from inquiry.room import messages as room_messages
-from inquiry.kernel.errors import NotAllowed
-from inquiry.access.identity_db import select_participant_by_device
 from inquiry.room.runner import Who
-from inquiry.kernel.tokens import hash_secret
-from tests.web.conftest import Server
 from tests.waiting import until_blocked_on_a_lock
+from tests.web.conftest import Server
 from tests.web.room.test_room_support import make_cast
 
 

@@ -13,6 +13,7 @@ from tests.web.room.test_room_support import Live, make_cast
 from web.app import create_app
 from web.config import Config
 
+
 @pytest.fixture
 async def two_servers(db_url: str, redis_url: str) -> AsyncIterator[tuple[str, str]]:
     servers = [TestServer(create_app(Config.from_env(database_url=db_url, redis_url=redis_url)), host="127.0.0.1")

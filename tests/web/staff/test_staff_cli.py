@@ -12,7 +12,6 @@ import asyncpg
 import pytest
 
 from inquiry.kernel.errors import Invalid
-
 from tests.web.conftest import Client, Server, page_text
 from tests.web.staff.test_staff_support import PASSWORD, signed_in
 from web.ops.admin import read_password

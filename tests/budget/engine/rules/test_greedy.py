@@ -7,8 +7,8 @@ from fractions import Fraction
 import pytest
 
 from budget.engine.election import Ballot, Election, Project, VoteType
-from budget.engine.rules.greedy.rule import GreedyError, Variant, greedy, greedy_completion
 from budget.engine.pabulib import score_threshold
+from budget.engine.rules.greedy.rule import GreedyError, Variant, greedy, greedy_completion
 from budget.engine.satisfaction import Satisfaction, SatisfactionError, project_totals
 from budget.engine.tiebreak import TieBreak
 from tests.budget.instances import SATISFACTION_KEYS, SMALL, election, expected, official

@@ -6,7 +6,8 @@ from fractions import Fraction
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pabutools.rules import greedy_utilitarian_welfare, sequential_phragmen as pabutools_phragmen
+from pabutools.rules import greedy_utilitarian_welfare
+from pabutools.rules import sequential_phragmen as pabutools_phragmen
 
 from budget.engine.election import Ballot, Election, Project, VoteType
 from budget.engine.rules.greedy.rule import Variant, greedy

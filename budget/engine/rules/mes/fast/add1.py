@@ -14,7 +14,12 @@ from fractions import Fraction
 
 from budget.engine.rules.mes.fast.batch import float_batch
 from budget.engine.rules.mes.fast.float_run import (
-    FloatRounds, Partial, float_check, float_prefix, float_resume, float_rounds,
+    FloatRounds,
+    Partial,
+    float_check,
+    float_prefix,
+    float_resume,
+    float_rounds,
 )
 from budget.engine.rules.mes.fast.tracked import TrackedRun, resume, tracked_run
 from budget.engine.rules.mes.profile import MesProfile

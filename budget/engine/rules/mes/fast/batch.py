@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from budget.engine.rules.mes.fast.batch_price import BoolArray, Prices, dearer, pay, price, spread
-from budget.engine.rules.mes.fast.float_run import U, FloatArray, _Supporters, _supporters
+from budget.engine.rules.mes.fast.float_run import FloatArray, U, _Supporters, _supporters
 from budget.engine.rules.mes.fast.float_run import _dearer as _dearer_1d
 from budget.engine.rules.mes.profile import Candidate, MesProfile
 from budget.engine.rules.mes.rounds import TieKey

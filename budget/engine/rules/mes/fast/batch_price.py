@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from budget.engine.rules.mes.fast.float_run import U, FloatArray, _Supporters
+from budget.engine.rules.mes.fast.float_run import FloatArray, U, _Supporters
 
 BoolArray = npt.NDArray[np.bool_]
 

@@ -24,7 +24,6 @@ gives 0, which just means "rerun at the next integer".
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from fractions import Fraction
 
 from budget.engine.rules.mes.budgets import Budgets

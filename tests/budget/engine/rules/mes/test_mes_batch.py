@@ -14,8 +14,8 @@ from budget.engine.rules.mes.fast.float_run import float_run
 from budget.engine.rules.mes.profile import build_profile
 from budget.engine.rules.mes.rounds import run_rounds
 from budget.engine.satisfaction import ALLOWED, Satisfaction
-from tests.budget.instances import election
 from tests.budget.engine.rules.mes.test_mes_pabutools import elections
+from tests.budget.instances import election
 
 
 def _key(j: int) -> int:

@@ -9,10 +9,13 @@ runs here. Not listed, because the reference took over 60 s:
 add1-exhaustive on Częstochowa additive and Wieliczka cardinality; nor the
 add1 loops of files whose plain run alone takes over 1 s (Toulouse,
 Budapest, Kraków, Łódź, Wrocław, Praga-Południe, Warsaw 2026), which step
-through hundreds of endowments.
+through hundreds of endowments. CI runs every plain run and the add1 loops
+under 6 s (~4 min); the longer add1 loops are in `LONG` (see there).
 """
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
@@ -39,28 +42,20 @@ FINISHING: list[tuple[str, Satisfaction, TieBreak, Completion]] = [
     ("Netherlands_Assen_2024.pb", COST, EQUALSHARES, ADD1),  # 3.8 s q
     ("Poland_Czestochowa_2024.pb", ADDITIVE, LEX, NONE),  # 0.14 s q
     ("Poland_Czestochowa_2024.pb", COST, LEX, NONE),  # 0.13 s q
-    ("Poland_Czestochowa_2024.pb", COST, LEX, EXHAUSTIVE),  # 56.5 s q
     ("Poland_Katowice_2023.pb", ADDITIVE, LEX, NONE),  # 0.23 s q
     ("Poland_Katowice_2023.pb", COST, LEX, NONE),  # 0.20 s q
-    ("Poland_Katowice_2023.pb", ADDITIVE, LEX, EXHAUSTIVE),  # 25.0 s q
-    ("Poland_Katowice_2023.pb", COST, LEX, EXHAUSTIVE),  # 11.8 s q
     ("Poland_Krakow_2024.pb", BORDA, LEX, NONE),  # 3.0 s
     ("Poland_Krakow_2024.pb", COST, LEX, NONE),  # 5.4 s
     ("Poland_Lodz_2022.pb", CARD, LEX, NONE),  # 24.9 s
     ("Poland_Lodz_2022.pb", COST, LEX, NONE),  # 9.2 s
     ("Poland_Swiecie_2023.pb", CARD, LEX, NONE),  # 0.09 s q
     ("Poland_Swiecie_2023.pb", COST, LEX, NONE),  # 0.09 s q
-    ("Poland_Swiecie_2023.pb", CARD, LEX, EXHAUSTIVE),  # 37.6 s q
-    ("Poland_Swiecie_2023.pb", COST, LEX, EXHAUSTIVE),  # 18.7 s q
-    ("Poland_Swiecie_2023.pb", COST, EQUALSHARES, ADD1),  # 20.2 s q
     ("Poland_Warszawa_2020_Praga-Poludnie.pb", CARD, LEX, NONE),  # 32.0 s q
     ("Poland_Warszawa_2020_Praga-Poludnie.pb", COST, LEX, NONE),  # 16.0 s q
     ("Poland_Warszawa_2026.pb", CARD, LEX, NONE),  # 41.3 s q
     ("Poland_Warszawa_2026.pb", COST, LEX, NONE),  # 20.9 s q
     ("Poland_Wieliczka_2023_Green_Budget.pb", CARD, LEX, NONE),  # 0.25 s q
     ("Poland_Wieliczka_2023_Green_Budget.pb", COST, LEX, NONE),  # 0.19 s q
-    ("Poland_Wieliczka_2023_Green_Budget.pb", COST, LEX, EXHAUSTIVE),  # 50.5 s q
-    ("Poland_Wieliczka_2023_Green_Budget.pb", COST, EQUALSHARES, ADD1),  # 58.1 s q
     ("Poland_Wroclaw_2015_150_-_500.pb", CARD, LEX, NONE),  # 1.3 s
     ("Poland_Wroclaw_2015_150_-_500.pb", COST, LEX, NONE),  # 1.1 s
     ("Switzerland_Zurich_D10.pb", ADDITIVE, LEX, NONE),  # 0.12 s q
@@ -69,6 +64,20 @@ FINISHING: list[tuple[str, Satisfaction, TieBreak, Completion]] = [
     ("Switzerland_Zurich_D10.pb", COST, LEX, EXHAUSTIVE),  # 4.5 s
     ("US_Stanford_Dataset_PB_Cambridge_2019_vote_approvals.pb", CARD, LEX, NONE),  # 0.93 s
     ("US_Stanford_Dataset_PB_Cambridge_2019_vote_approvals.pb", COST, LEX, NONE),  # 0.79 s
+]
+
+# Also finishing within 60 s and equal on 2026-12-04, but 11-58 s each (~6.5 min together): too long for
+# every CI run beside the rest, so `bench/mes_reference.py` re-checks them (its `agree` column) and this list
+# runs only with OXPECKER_TEST_LONG_REFERENCE=1.
+LONG: list[tuple[str, Satisfaction, TieBreak, Completion]] = [
+    ("Poland_Czestochowa_2024.pb", COST, LEX, EXHAUSTIVE),  # 56.5 s q
+    ("Poland_Katowice_2023.pb", ADDITIVE, LEX, EXHAUSTIVE),  # 25.0 s q
+    ("Poland_Katowice_2023.pb", COST, LEX, EXHAUSTIVE),  # 11.8 s q
+    ("Poland_Swiecie_2023.pb", CARD, LEX, EXHAUSTIVE),  # 37.6 s q
+    ("Poland_Swiecie_2023.pb", COST, LEX, EXHAUSTIVE),  # 18.7 s q
+    ("Poland_Swiecie_2023.pb", COST, EQUALSHARES, ADD1),  # 20.2 s q
+    ("Poland_Wieliczka_2023_Green_Budget.pb", COST, LEX, EXHAUSTIVE),  # 50.5 s q
+    ("Poland_Wieliczka_2023_Green_Budget.pb", COST, EQUALSHARES, ADD1),  # 58.1 s q
     ("US_Stanford_Dataset_PB_Cambridge_2019_vote_approvals.pb", CARD, LEX, EXHAUSTIVE),  # 36.7 s
     ("US_Stanford_Dataset_PB_Cambridge_2019_vote_approvals.pb", COST, LEX, EXHAUSTIVE),  # 33.1 s
     ("US_Stanford_Dataset_PB_Cambridge_2019_vote_approvals.pb", COST, EQUALSHARES, ADD1),  # 46.9 s
@@ -84,9 +93,17 @@ def test_the_list_covers_every_shared_instance() -> None:
     assert FINISHING and listed == recorded
 
 
+CHECKED = FINISHING + (LONG if os.environ.get("OXPECKER_TEST_LONG_REFERENCE") == "1" else [])
+
+
+def test_the_long_list_has_only_completions() -> None:
+    """What CI leaves to the bench is add1 loops alone: every plain run stays in CI's list."""
+    assert LONG and all(completion is not NONE for _, _, _, completion in LONG)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize(("name", "satisfaction", "tie_break", "completion"), FINISHING,
-                         ids=[f"{n}-{s}-{t}-{c}" for n, s, t, c in FINISHING])
+@pytest.mark.parametrize(("name", "satisfaction", "tie_break", "completion"), CHECKED,
+                         ids=[f"{n}-{s}-{t}-{c}" for n, s, t, c in CHECKED])
 def test_the_reference_equals_the_fast_path_on_shared_instances(
     name: str, satisfaction: Satisfaction, tie_break: TieBreak, completion: Completion
 ) -> None:

@@ -13,8 +13,17 @@ from budget.engine.election import Ballot, Election, Project, VoteType
 from budget.engine.rules.mes.budgets import Budgets
 from budget.engine.rules.mes.fast.add1 import add1, add1_exhaustive, exhaustive, spent
 from budget.engine.rules.mes.fast.float_run import (
-    FloatRounds, _dearer, _Purses, _supporters, float_check, float_prefix, float_reach, float_resume, float_rounds,
-    float_run, float_span,
+    FloatRounds,
+    _dearer,
+    _Purses,
+    _supporters,
+    float_check,
+    float_prefix,
+    float_reach,
+    float_resume,
+    float_rounds,
+    float_run,
+    float_span,
 )
 from budget.engine.rules.mes.fast.tracked import tracked_run
 from budget.engine.rules.mes.price import Shortfall, make_exact, quote
