@@ -39,10 +39,8 @@ from fractions import Fraction
 from budget.engine.election import Election
 from budget.engine.explain import Explanation, Outcome
 from budget.engine.rules.greedy.rule import greedy, greedy_completion
-from budget.engine.rules.mes import reference
 from budget.engine.rules.mes.comparison import Comparison, compare
 from budget.engine.rules.mes.completion import Completion
-from budget.engine.rules.mes.explain import explain_run
 from budget.engine.rules.mes.fast.add1 import add1, add1_exhaustive
 from budget.engine.rules.mes.fast.float_run import float_run
 from budget.engine.rules.mes.profile import MesProfile, build_profile
@@ -101,7 +99,11 @@ def method_of_equal_shares(
         selected, endowment, runs, last = _fast(election, profile, order, completion, explain)
     else:
         selected, endowment, runs, last = _exact(election, profile, order, satisfaction, completion, explain)
-    explanations = explain_run(election, profile, order, last) if explain and last is not None else {}
+    explanations = {}
+    if explain and last is not None:
+        from budget.engine.rules.mes.explain import explain_run  # only --json pays its import (5.6 ms)
+
+        explanations = explain_run(election, profile, order, last)
     outcome = Outcome(selected, explanations)
     if then_greedy and not _exhaustive(election, selected):
         outcome = _merge(outcome, greedy_completion(election, selected, satisfaction, tie_break))
@@ -142,6 +144,8 @@ def _exact(
     """The completion stepped one unit at a time with exact runs; the textbook run must agree at the end."""
     if not profile.voters:  # pabutools: no ballots, nothing funded (and every project says why)
         return (), Fraction(0), 0, MesRun(Fraction(0), ()) if explain else None
+    from budget.engine.rules.mes import reference  # the exact path alone needs the textbook
+
     race = reference.make_race(election, satisfaction, order.tie_break)
 
     def key(j: int) -> int:
