@@ -12,7 +12,9 @@ the summary says how many and which variable runs them.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -94,17 +96,36 @@ async def template_db(pg_admin_url: str) -> AsyncIterator[str]:
         await admin.close()
 
 
-@pytest.fixture
-async def db_url(pg_admin_url: str, template_db: str) -> AsyncIterator[str]:
-    """A fresh, migrated database for this test alone."""
+@contextlib.asynccontextmanager
+async def fresh_database(admin_url: str, template: str | None = None) -> AsyncIterator[str]:
+    """A new database (a copy of `template`, or empty) for one test; dropped afterwards."""
     name = f"oxp_t_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(pg_admin_url)
-    await admin.execute(f"CREATE DATABASE {name} TEMPLATE {template_db}")
+    admin = await asyncpg.connect(admin_url)
+    await admin.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
     try:
-        yield with_database(pg_admin_url, name)
+        yield with_database(admin_url, name)
     finally:
         await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         await admin.close()
+
+
+@pytest.fixture
+async def db_url(pg_admin_url: str, template_db: str) -> AsyncIterator[str]:
+    """A fresh, migrated database for this test alone."""
+    async with fresh_database(pg_admin_url, template_db) as url:
+        yield url
+
+
+@pytest.fixture
+def public_folder() -> Iterator[Path]:
+    """A temporary folder under /tmp with mode 0755: run as root, the embedded PostgreSQL's own user
+    must reach a data folder through its parents."""
+    path = Path(tempfile.mkdtemp(prefix="oxp-ops-", dir="/tmp"))
+    path.chmod(0o755)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture

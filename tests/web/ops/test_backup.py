@@ -6,14 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
 import pytest
 
-from tests.conftest import with_database
+from tests.conftest import fresh_database
 from tests.factories import make_staff
 from web.ops.pgtools import bin_dir, major, package
 
@@ -29,14 +28,8 @@ def oxpecker(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 async def empty_db_url(pg_admin_url: str) -> AsyncIterator[str]:
     """A database without tables, as a new server's would be."""
-    name = f"oxp_r_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(pg_admin_url)
-    await admin.execute(f"CREATE DATABASE {name}")
-    try:
-        yield with_database(pg_admin_url, name)
-    finally:
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        await admin.close()
+    async with fresh_database(pg_admin_url) as url:
+        yield url
 
 
 async def test_a_backup_restores_into_an_empty_database(db: asyncpg.Connection, db_url: str, empty_db_url: str,

@@ -6,14 +6,11 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
@@ -42,14 +39,8 @@ def oxpecker(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def folder() -> Iterator[Path]:
-    """A temporary folder the embedded PostgreSQL's own user can reach (mode 0755, under /tmp)."""
-    path = Path(tempfile.mkdtemp(prefix="oxp-ops-", dir="/tmp"))
-    path.chmod(0o755)
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
+def folder(public_folder: Path) -> Path:
+    return public_folder
 
 
 def data_dir(folder: Path, name: str) -> Path:

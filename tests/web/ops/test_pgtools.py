@@ -4,11 +4,8 @@ one-line answer when the setup is wrong, on the interpreter running the tests.""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -60,17 +57,6 @@ def test_this_pythons_package_has_client_programs_that_run() -> None:
 
 def operator_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("OXPECKER_")}
-
-
-@pytest.fixture
-def public_folder() -> Iterator[Path]:
-    """A folder under /tmp with mode 0755: as root, a data folder's parents must be public."""
-    path = Path(tempfile.mkdtemp(prefix="oxp-pgtools-", dir="/tmp"))
-    path.chmod(0o755)
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def test_a_data_folder_of_another_postgresql_is_one_clear_line_and_exit_2(public_folder: Path) -> None:
