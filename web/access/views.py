@@ -13,6 +13,7 @@ from inquiry.access.rules import CodeKind
 from inquiry.kernel.errors import ActionError, TooMany
 from inquiry.kernel.tokens import format_code
 from web.access.api import give_device
+from web.http.forms import path_id
 from web.http.identity import current_participant, require_participant
 from web.http.render import render
 from web.http.security import client_address, set_cookie
@@ -127,10 +128,7 @@ async def link_use(request: web.Request) -> web.Response:
 
 async def inquiry_home(request: web.Request) -> web.Response:
     participant = require_participant(request)
-    try:
-        inquiry_id = int(request.match_info["inquiry_id"])
-    except ValueError as err:
-        raise web.HTTPNotFound(text="There is no such inquiry.") from err
+    inquiry_id = path_id(request, "inquiry_id")
     home = await actions.participant_home(request.app[POOL], participant, inquiry_id)
     # The inquiry's rounds, so a resident finds the ballot (and everyone the decision) by clicking.
     rounds = [r for r in await list_rounds(request.app[POOL])

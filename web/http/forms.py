@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from inquiry.kernel.errors import Invalid
+from inquiry.kernel.errors import Invalid, NotFound
 
 MAX_ID = 2**63 - 1  # ids are PostgreSQL bigints; a larger one names nothing
 
@@ -36,8 +36,9 @@ def optional_int(form: MultiDictProxy[Any], name: str, what: str) -> int | None:
 
 
 def path_id(request: web.Request, name: str) -> int:
-    """An id from the URL; 404 for anything that is not one (letters, digits beyond a bigint)."""
+    """An id from the URL; 404 for anything that is not one (letters, other scripts' digits, beyond a bigint)."""
     raw = request.match_info[name]
     if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:
-        raise web.HTTPNotFound()
+        thing = "staff account" if name == "id" else name.removesuffix("_id").replace("_", " ")
+        raise NotFound(f"There is no {thing} {raw[:40]!r}.")
     return int(raw)

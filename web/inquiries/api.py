@@ -12,9 +12,9 @@ from inquiry.inquiries import actions
 from inquiry.inquiries.db import Inquiry, LiveSession
 from inquiry.inquiries.input import InquiryDraft
 from inquiry.kernel.audit_db import AuditEntry
-from inquiry.kernel.errors import NotFound
 from inquiry.kernel.roles import Staff
 from web.http.api import endpoint
+from web.http.forms import path_id
 from web.http.identity import require_staff
 from web.keys import POOL
 
@@ -109,10 +109,7 @@ class AuditOut(BaseModel):
 
 
 def _id(request: web.Request, name: str) -> int:
-    raw = request.match_info[name]
-    if not raw.isdigit() or len(raw) > 18:
-        raise NotFound(f"There is no {name.removesuffix('_id')} {raw}.")
-    return int(raw)
+    return path_id(request, name)
 
 
 @endpoint("List the inquiries you can see (convenors: all; facilitators: their own)", response=InquiryOut)

@@ -24,9 +24,10 @@ from inquiry.inquiries.input import (
     parse_local_time,
     split_languages,
 )
-from inquiry.kernel.errors import Conflict, Invalid, NotFound
+from inquiry.kernel.errors import Conflict, Invalid
 from inquiry.kernel.money import format_money, format_plain
 from inquiry.kernel.roles import Staff
+from web.http.forms import path_id
 from web.http.identity import require_staff
 from web.http.render import render
 from web.keys import POOL
@@ -42,10 +43,7 @@ FORM_FIELDS = ("title", "question", "description", "fund", "currency", "language
 
 
 def _inquiry_id(request: web.Request) -> int:
-    raw = request.match_info["inquiry_id"]
-    if not raw.isdigit() or len(raw) > 18:
-        raise NotFound(f"There is no inquiry {raw}.")
-    return int(raw)
+    return path_id(request, "inquiry_id")
 
 
 def local_time(at: datetime, timezone: str) -> str:
@@ -170,10 +168,7 @@ async def assign(request: web.Request) -> web.Response:
 async def unassign(request: web.Request) -> web.Response:
     staff = require_staff(request)
     inquiry_id = _inquiry_id(request)
-    raw = request.match_info["staff_id"]
-    if not raw.isdigit() or len(raw) > 18:
-        raise NotFound(f"There is no staff account {raw}.")
-    await actions.unassign_facilitator(request.app[POOL], staff, inquiry_id, int(raw))
+    await actions.unassign_facilitator(request.app[POOL], staff, inquiry_id, path_id(request, "staff_id"))
     raise web.HTTPSeeOther(f"/inquiries/{inquiry_id}?notice=unassigned#facilitators")
 
 

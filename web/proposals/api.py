@@ -20,6 +20,7 @@ from inquiry.proposals.rules import EditConflict, ProposalText, clean_text
 from inquiry.ranking import actions as ranking_ballots_actions
 from inquiry.room.runner import Outcome
 from web.http.api import endpoint
+from web.http.forms import path_id
 from web.keys import POOL
 from web.realtime.events import HUB
 from web.realtime.protocol import Key
@@ -116,10 +117,7 @@ class ResultOut(BaseModel):
 
 
 def _int(request: web.Request, name: str) -> int:
-    try:
-        return int(request.match_info[name])
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    return path_id(request, name)
 
 
 Reply = dict[str, Any] | web.Response

@@ -26,7 +26,7 @@ from inquiry.proposals.rules import (
     clean_text,
 )
 from inquiry.room.runner import Outcome
-from web.http.forms import form_key, key_of
+from web.http.forms import form_key, key_of, path_id
 from web.http.render import render
 from web.keys import POOL
 from web.realtime.events import HUB
@@ -82,10 +82,7 @@ async def draft(request: web.Request) -> web.StreamResponse:
 
 
 def _pid(request: web.Request) -> int:
-    try:
-        return int(request.match_info["proposal_id"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    return path_id(request, "proposal_id")
 
 
 async def detail_page(request: web.Request, proposal_id: int, status: int = 200, error: str | None = None,
@@ -148,10 +145,7 @@ async def comment(request: web.Request) -> web.StreamResponse:
 
 async def decide(request: web.Request) -> web.StreamResponse:
     pool, who = request.app[POOL], who_of(request)
-    try:
-        aid = int(request.match_info["amendment_id"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    aid = path_id(request, "amendment_id")
     pid, sid = await actions.amendment_place(pool, aid)
     form = await request.post()
     decision = str(form.get("decision", ""))

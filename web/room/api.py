@@ -17,6 +17,7 @@ from inquiry.room import actions as room_actions
 from inquiry.room import record_actions
 from inquiry.room.runner import Who
 from web.http.api import endpoint
+from web.http.forms import MAX_ID, path_id
 from web.http.identity import current_participant, current_staff
 from web.keys import POOL
 from web.realtime import protocol as p
@@ -28,10 +29,7 @@ def who_of(request: web.Request) -> Who:
 
 
 def session_id_of(request: web.Request) -> int:
-    try:
-        return int(request.match_info["session_id"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    return path_id(request, "session_id")
 
 
 class LogResponse(BaseModel):
@@ -58,6 +56,8 @@ async def read_log(request: web.Request) -> LogResponse:
         after = int(request.query.get("after", "0"))
     except ValueError:
         after = 0
+    # Sequence numbers are bigints: nothing comes after the largest one (a larger number names no event).
+    after = max(0, min(after, MAX_ID))
     page = await room_actions.read_log(request.app[POOL], session_id_of(request), who_of(request), after)
     return LogResponse(state=p.PhaseState(**page.state), events=[e.wire() for e in page.events],
                        more=page.more, last_seq=page.last_seq)

@@ -25,7 +25,7 @@ from inquiry.room.db import insert_expert_mark
 from inquiry.room.permissions import RoomRole
 from inquiry.room.view import refuse_staff_only, snapshot
 from web.http.api import describe_validation
-from web.http.forms import form_key
+from web.http.forms import form_key, path_id
 from web.http.render import render
 from web.http.security import set_cookie
 from web.keys import POOL
@@ -100,11 +100,11 @@ async def upload_pdf(request: web.Request) -> web.StreamResponse:
 async def material(request: web.Request) -> web.StreamResponse:
     session_id = session_id_of(request)
     snap = await snapshot(request.app[POOL], session_id, who_of(request))
-    wanted = request.match_info["material_id"]
-    if not any(str(m["id"]) == wanted for m in snap.materials):
+    wanted = path_id(request, "material_id")
+    if not any(m["id"] == wanted for m in snap.materials):
         raise NotFound("There is no such material, or it is not shown yet.")
     async with request.app[POOL].acquire() as conn:
-        pdf = await conn.fetchval("SELECT pdf FROM expert_materials WHERE id = $1", int(wanted))
+        pdf = await conn.fetchval("SELECT pdf FROM expert_materials WHERE id = $1", wanted)
     if pdf is None:
         raise NotFound("That material is a link, not a file.")
     return web.Response(body=pdf, content_type="application/pdf",

@@ -27,6 +27,7 @@ from budget.rounds.config import (
 from budget.rounds.read import round_status
 from inquiry.kernel.roles import Role
 from web.http.api import endpoint
+from web.http.forms import path_id
 from web.http.identity import require_participant, require_staff
 from web.keys import POOL
 
@@ -126,7 +127,7 @@ class ReceiptOut(BaseModel):
 
 
 def _round_id(request: web.Request) -> int:
-    return int(request.match_info["round_id"])
+    return path_id(request, "round_id")
 
 
 @endpoint("Create a draft allocation round", body=RoundIn, response=Created, auth="convenor", status=201)

@@ -13,6 +13,7 @@ from inquiry.staff import actions
 from inquiry.staff.actions import IssuedLink
 from inquiry.staff.db import StaffAccount
 from web.http.api import endpoint
+from web.http.forms import path_id
 from web.http.identity import STAFF_COOKIE, require_staff
 from web.http.security import client_address, own_origin, set_cookie
 from web.keys import POOL
@@ -136,7 +137,7 @@ async def invite(request: web.Request, body: InviteBody) -> LinkOut:
           auth="convenor", status=201)
 async def reset_link(request: web.Request) -> LinkOut:
     staff = require_staff(request, Role.CONVENOR)
-    link = await actions.create_reset_link(request.app[POOL], staff, int(request.match_info["id"]))
+    link = await actions.create_reset_link(request.app[POOL], staff, path_id(request, "id"))
     return link_out(request, link)
 
 
@@ -144,10 +145,10 @@ async def reset_link(request: web.Request) -> LinkOut:
           response=StaffOut, auth="convenor")
 async def disable(request: web.Request) -> StaffOut:
     staff = require_staff(request, Role.CONVENOR)
-    return staff_out(await actions.set_disabled(request.app[POOL], staff, int(request.match_info["id"]), True))
+    return staff_out(await actions.set_disabled(request.app[POOL], staff, path_id(request, "id"), True))
 
 
 @endpoint("Enable a disabled account (convenors)", response=StaffOut, auth="convenor")
 async def enable(request: web.Request) -> StaffOut:
     staff = require_staff(request, Role.CONVENOR)
-    return staff_out(await actions.set_disabled(request.app[POOL], staff, int(request.match_info["id"]), False))
+    return staff_out(await actions.set_disabled(request.app[POOL], staff, path_id(request, "id"), False))

@@ -15,6 +15,7 @@ from inquiry.kernel.roles import Role
 from inquiry.staff import actions
 from inquiry.staff.actions import SignedIn
 from inquiry.staff.db import LinkPurpose
+from web.http.forms import path_id
 from web.http.identity import (
     STAFF_COOKIE,
     current_participant,
@@ -106,7 +107,7 @@ async def invite(request: web.Request) -> web.Response:
 
 
 def _account_id(request: web.Request) -> int:
-    return int(request.match_info["id"])
+    return path_id(request, "id")
 
 
 async def reset_link(request: web.Request) -> web.Response:
